@@ -1,0 +1,193 @@
+"""Staged candidates (``_staged``) → canonical applications (``_canonical``).
+
+Vectorised the way the conventions ask: the distinct values of each messy column
+(statuses, dates, company names, titles, salaries, sizes) are learned once,
+classified by the pure functions in ``pipelines.normalize``, registered as small
+lookup tables and joined back in one SQL statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from pipelines.normalize.dates import parse_dates
+from pipelines.normalize.numbers import parse_org_size
+from pipelines.normalize.salary import parse_salary
+from pipelines.normalize.statuses import classify_statuses
+from pipelines.normalize.text import clean_company, clean_title, company_key, title_key
+
+_SPACES = "'[\u00a0\u2007\u202f\u200b\ufeff\t]+'"
+
+
+@dataclass
+class CanonicalReport:
+    """What normalisation learned about one import."""
+
+    skipped: dict[str, int] = field(default_factory=dict)
+    unknown_statuses: dict[str, int] = field(default_factory=dict)
+    unparsed_dates: dict[str, list[str]] = field(default_factory=dict)
+    unparsed_date_rows: int = 0
+    duplicates_merged: int = 0
+
+
+def _distinct(con, column: str) -> pd.Series:
+    values = con.execute(
+        f"SELECT DISTINCT {column} FROM _staged WHERE {column} IS NOT NULL").fetchall()
+    return pd.Series([v[0] for v in values], dtype="object")
+
+
+def _register(con, name: str, frame: pd.DataFrame) -> None:
+    con.register(f"{name}_df", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+    finally:
+        con.unregister(f"{name}_df")
+
+
+def _status_map(con) -> None:
+    raw = pd.concat([_distinct(con, "status_raw"), _distinct(con, "history_raw")]).drop_duplicates()
+    found = classify_statuses(raw)
+    _register(con, "_status_map", pd.DataFrame({
+        "status_raw": raw.astype("string"), "s_stage": found["stage"].astype("string"),
+        "s_outcome": found["outcome"].astype("string"), "s_known": found["known"],
+        "s_pre": found["pre_application"]}))
+
+
+def _date_map(con, column: str) -> None:
+    raw = _distinct(con, column)
+    parsed = parse_dates(raw, allow_serials=False) if len(raw) else pd.Series([], dtype="object")
+    _register(con, f"_dates_{column}", pd.DataFrame({
+        "raw": raw.astype("string"), "d": pd.to_datetime(parsed, errors="coerce").dt.date
+        if len(raw) else pd.Series([], dtype="object")}))
+
+
+def _text_map(con, column: str, clean, key) -> None:
+    raw = _distinct(con, column)
+    cleaned = clean(raw) if len(raw) else raw
+    _register(con, f"_text_{column}", pd.DataFrame({
+        "raw": raw.astype("string"), "clean": pd.Series(cleaned, dtype="string"),
+        "key": pd.Series(key(cleaned) if len(raw) else raw, dtype="string")}))
+
+
+def _salary_map(con) -> None:
+    raw = _distinct(con, "salary_raw")
+    parsed = parse_salary(raw) if len(raw) else pd.DataFrame(
+        columns=["salary_min", "salary_max", "salary_currency", "salary_period"])
+    frame = pd.DataFrame({"raw": raw.astype("string")})
+    frame["salary_min"] = pd.to_numeric(parsed["salary_min"], errors="coerce").astype("float64")
+    frame["salary_max"] = pd.to_numeric(parsed["salary_max"], errors="coerce").astype("float64")
+    frame["salary_currency"] = parsed["salary_currency"].astype("string")
+    frame["salary_period"] = parsed["salary_period"].astype("string")
+    _register(con, "_salary_map", frame)
+
+
+def _size_map(con) -> None:
+    raw = _distinct(con, "org_size_raw")
+    _register(con, "_size_map", pd.DataFrame({
+        "raw": raw.astype("string"),
+        "employees": pd.Series(parse_org_size(raw) if len(raw) else [], dtype="Int64")}))
+
+
+def _clean_sql(column: str) -> str:
+    return f"nullif(trim(regexp_replace({column}, {_SPACES}, ' ', 'g')), '')"
+
+
+def canonicalise(con: duckdb.DuckDBPyConnection) -> CanonicalReport:
+    """Create ``_canonical``: one row per application in this import, normalised and
+    de-duplicated, with the reasons rows were left out counted in the report."""
+    _status_map(con)
+    _date_map(con, "applied_raw")
+    _date_map(con, "outcome_raw")
+    _date_map(con, "created_raw")
+    _text_map(con, "company", clean_company, company_key)
+    _text_map(con, "job_title", clean_title, title_key)
+    _salary_map(con)
+    _size_map(con)
+    stages = "['applied','screen','interview','final','offer']"
+    furthest = (f"{stages}[greatest(list_position({stages}, sm.s_stage), "
+                f"list_position({stages}, sh.s_stage), list_position({stages}, s.flag_stage))]")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _joined AS
+        SELECT s.source_row, tc.clean AS company, tt.clean AS job_title,
+               tc.key AS company_key, tt.key AS title_key,
+               coalesce(da.d, dc.d) AS applied_on,
+               coalesce(s.applied_raw, s.created_raw) AS applied_raw,
+               s.applied_raw IS NOT NULL OR dc.d IS NOT NULL AND s.created_counts AS dated,
+               dout.d AS outcome_on, s.outcome_raw,
+               s.status_raw, coalesce(sm.s_known, sh.s_known) AS s_known,
+               coalesce(sm.s_pre, sh.s_pre) AS s_pre, {furthest} AS stage_reached,
+               coalesce(CASE WHEN sm.s_outcome <> 'active' THEN sm.s_outcome END,
+                        s.flag_outcome, sm.s_outcome,
+                        CASE WHEN sh.s_outcome <> 'active' THEN sh.s_outcome END, sh.s_outcome,
+                        CASE WHEN s.flag_stage IS NOT NULL THEN 'active' END) AS outcome,
+               {_clean_sql('s.feedback')} AS feedback, {_clean_sql('s.notes')} AS notes,
+               {_clean_sql('s.location')} AS location, {_clean_sql('s.salary_raw')} AS salary_raw,
+               sal.salary_min, sal.salary_max, sal.salary_currency, sal.salary_period,
+               {_clean_sql('s.source_channel')} AS source_channel,
+               {_clean_sql('s.referral')} AS referral, {_clean_sql('s.contact')} AS contact,
+               sz.employees AS org_size, {_clean_sql('s.org_type')} AS org_type,
+               {_clean_sql('s.job_url')} AS job_url, {_clean_sql('s.source_ref')} AS source_ref,
+               s.layout_applied, s.not_applied, s.flag_stage, s.flag_outcome
+        FROM _staged s
+        LEFT JOIN _status_map sm ON sm.status_raw = s.status_raw
+        LEFT JOIN _status_map sh ON sh.status_raw = s.history_raw
+        LEFT JOIN _dates_created_raw dc ON dc.raw = s.created_raw
+        LEFT JOIN _dates_applied_raw da ON da.raw = s.applied_raw
+        LEFT JOIN _dates_outcome_raw dout ON dout.raw = s.outcome_raw
+        LEFT JOIN _text_company tc ON tc.raw = s.company
+        LEFT JOIN _text_job_title tt ON tt.raw = s.job_title
+        LEFT JOIN _salary_map sal ON sal.raw = s.salary_raw
+        LEFT JOIN _size_map sz ON sz.raw = s.org_size_raw""")
+    report = CanonicalReport()
+    con.execute("""CREATE OR REPLACE TEMP TABLE _judged AS SELECT *, CASE
+            WHEN company IS NULL AND job_title IS NULL AND source_ref IS NULL
+                THEN 'no company or job title'
+            WHEN s_pre THEN 'not applied yet (wishlist status)'
+            WHEN not_applied THEN 'marked as not applied'
+            WHEN NOT (layout_applied OR dated OR status_raw IS NOT NULL)
+                THEN 'no sign it was applied for (no date applied or status)'
+            END AS skip_reason FROM _joined""")
+    report.skipped = dict(con.execute(
+        "SELECT skip_reason, count(*) FROM _judged WHERE skip_reason IS NOT NULL "
+        "GROUP BY ALL ORDER BY 2 DESC").fetchall())
+    _report_unknowns(con, report)
+    _deduplicate(con, report)
+    return report
+
+
+def _report_unknowns(con, report: CanonicalReport) -> None:
+    report.unknown_statuses = dict(con.execute(
+        "SELECT status_raw, count(*) FROM _judged WHERE skip_reason IS NULL AND NOT s_known "
+        "GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
+    for column, raw in (("date applied", "applied"), ("outcome date", "outcome")):
+        rows = con.execute(
+            f"SELECT {raw}_raw, count(*) FROM _judged WHERE skip_reason IS NULL "
+            f"AND {raw}_raw IS NOT NULL AND {raw}_on IS NULL GROUP BY ALL ORDER BY 2 DESC, 1"
+        ).fetchall()
+        if rows:
+            report.unparsed_dates[column] = [r[0] for r in rows[:5]]
+            report.unparsed_date_rows += sum(r[1] for r in rows)
+
+
+def _deduplicate(con, report: CanonicalReport) -> None:
+    """Rows naming the same application (company, title, date applied, reference) count once;
+    the furthest stage among them wins."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _canonical AS
+        SELECT * EXCLUDE (rn, dupes) FROM (
+            SELECT *, row_number() OVER w AS rn, count(*) OVER (PARTITION BY company_key,
+                   title_key, applied_on, source_ref) AS dupes
+            FROM _judged WHERE skip_reason IS NULL
+            WINDOW w AS (PARTITION BY company_key, title_key, applied_on, source_ref
+                         ORDER BY list_position(['applied','screen','interview','final','offer'],
+                                                stage_reached) DESC NULLS LAST,
+                                  list_position(['offer','rejected','withdrawn','no_response',
+                                                 'active'], outcome) NULLS LAST,
+                                  source_row DESC))
+        WHERE rn = 1""")
+    kept = con.execute("SELECT count(*) FROM _canonical").fetchone()[0]
+    total = con.execute("SELECT count(*) FROM _judged WHERE skip_reason IS NULL").fetchone()[0]
+    report.duplicates_merged = total - kept
+    if report.duplicates_merged:
+        report.skipped["duplicate rows merged"] = report.duplicates_merged

@@ -1,0 +1,83 @@
+"""The ``silverlining`` command: a thin wrapper over the pipeline functions.
+
+Errors from the library become one line on stderr and a non-zero exit code; the
+database is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines.db import connect, default_db_path
+from pipelines.errors import IngestError
+from pipelines.ingest import ingest_file
+from pipelines.layouts import LAYOUTS
+from pipelines.mapping import parse_overrides
+from pipelines.report import format_report
+
+EXIT_BAD_INPUT = 2
+EXIT_DB = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="silverlining",
+        description="Silver Lining: learn from job rejections. Import trackers into a local "
+                    "database and explore them in the dashboard.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser("ingest", help="import tracker files (CSV, TSV, XLSX, XLS, ODS)")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--db", help=f"database file (default: $SILVERLINING_DB or "
+                                     f"{default_db_path()})")
+    ingest.add_argument("--sheet", help="the workbook sheet to read (default: detected)")
+    ingest.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                        help="map a source column onto a field, e.g. --map 'Role name=job_title'"
+                             " (remembered for files with the same columns)")
+    ingest.add_argument("--layout", choices=LAYOUTS, help="override the detected layout")
+    return parser
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    overrides = parse_overrides(args.map)
+    try:
+        con = connect(args.db)
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        print(f"silverlining: cannot open the database {args.db or default_db_path()}: {first}",
+              file=sys.stderr)
+        return EXIT_DB
+    status = 0
+    with con:
+        for name in args.files:
+            try:
+                report = ingest_file(con, Path(name), sheet=args.sheet, overrides=overrides,
+                                     layout=args.layout)
+            except IngestError as exc:
+                print(f"silverlining: {exc}", file=sys.stderr)
+                status = EXIT_BAD_INPUT
+                continue
+            print(format_report(report))
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "ingest":
+            return _ingest(args)
+    except IngestError as exc:
+        print(f"silverlining: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("silverlining: interrupted; the database is unchanged for the file in progress.",
+              file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

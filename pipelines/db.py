@@ -1,0 +1,40 @@
+"""The only place database connections are opened.
+
+The database file defaults to the user's data directory; ``--db`` or the
+``SILVERLINING_DB`` environment variable choose another.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+from platformdirs import user_data_dir
+
+ENV_VAR = "SILVERLINING_DB"
+
+
+def default_db_path() -> Path:
+    """The database path: $SILVERLINING_DB, else silverlining.duckdb in the user data dir."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    return Path(user_data_dir("silverlining", appauthor=False)) / "silverlining.duckdb"
+
+
+def connect(path: str | os.PathLike | None = None, *,
+            read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database and make sure the schema is in place."""
+    target = Path(path).expanduser() if path else default_db_path()
+    if not read_only:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(target), read_only=read_only)
+    if not read_only:
+        apply_schema(con)
+    return con
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply schema.sql; safe to run on a database that already has it."""
+    con.execute(resources.files("pipelines").joinpath("schema.sql").read_text(encoding="utf-8"))

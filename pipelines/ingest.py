@@ -1,0 +1,197 @@
+"""One file → the database: read, map, stage, normalise, load.
+
+``ingest_file`` is the library entry point the CLI and the dashboard call. It
+returns an ImportReport; it raises IngestError subclasses (with the file name)
+when the input cannot be used, and then the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.canonical import canonicalise
+from pipelines.errors import IngestError, MappingError, NoApplications
+from pipelines.layouts import LAYOUTS, detect_layout, stage, transition_columns
+from pipelines.load import write_import
+from pipelines.mapping import normalize_header, propose_mapping
+from pipelines.profile import distinct_values, profile_columns
+from pipelines.readers import read_file
+
+
+@dataclass
+class ImportReport:
+    """What one import did: counts, the mapping used, and everything left out and why."""
+
+    source_file: str
+    layout: str
+    sheet: str | None
+    header_row: int
+    columns: list[str]
+    mapping: dict[str, str]
+    unmapped_columns: list[str]
+    rows_read: int
+    applications_loaded: int = 0
+    applications_new: int = 0
+    applications_updated: int = 0
+    rows_skipped: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    unknown_statuses: dict[str, int] = field(default_factory=dict)
+    unparsed_dates: dict[str, list[str]] = field(default_factory=dict)
+    unparsed_date_rows: int = 0
+    import_id: int | None = None
+    already_imported: bool = False
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def layout_key(columns: list[str]) -> str:
+    """A fingerprint of a header, so a mapping chosen once is reused for the same layout."""
+    return hashlib.sha1("|".join(normalize_header(c) for c in columns).encode()).hexdigest()[:16]
+
+
+def _saved(con, key: str) -> tuple[dict[str, str], str | None]:
+    row = con.execute("SELECT overrides, layout FROM saved_mappings WHERE layout_key = ?",
+                      [key]).fetchone()
+    return (json.loads(row[0]), row[1]) if row else ({}, None)
+
+
+def _save(con, key: str, overrides: dict[str, str], layout: str | None) -> None:
+    con.execute("""INSERT OR REPLACE INTO saved_mappings VALUES (?, ?, ?, now()::TIMESTAMP)""",
+                [key, json.dumps(overrides, ensure_ascii=False), layout])
+
+
+def _previous_import(con, sha: str, sheet: str | None, mapping: dict, layout: str):
+    return con.execute(
+        """SELECT import_id FROM imports WHERE content_sha256 = ? AND sheet IS NOT DISTINCT FROM ?
+           AND mapping = ?::JSON AND layout = ? ORDER BY import_id DESC LIMIT 1""",
+        [sha, sheet, json.dumps(mapping, ensure_ascii=False), layout]).fetchone()
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
+                sheet: str | None = None, overrides: dict[str, str] | None = None,
+                layout: str | None = None, display_name: str | None = None) -> ImportReport:
+    """Import one tracker file into the database and report what happened.
+
+    Raises UnreadableFile, NoApplications or MappingError (all IngestError) naming the file.
+    """
+    path = Path(path)
+    name = display_name or path.name
+    try:
+        return _ingest(con, path, name, sheet, overrides or {}, layout)
+    except IngestError as exc:
+        exc.file = exc.file or name
+        if exc.file != name:
+            exc.file = name
+        raise
+    finally:
+        for table in ("_raw", "_staged", "_joined", "_judged", "_canonical", "_match", "_merged",
+                      "_changed", "_new"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportReport:
+    if layout is not None and layout not in LAYOUTS:
+        raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
+    sha = file_sha256(path)
+    raw = read_file(con, path, sheet)
+    key = layout_key(raw.columns)
+    saved_overrides, saved_layout = _saved(con, key)
+    profiles = profile_columns(con, raw.columns)
+    mapping = propose_mapping(raw.columns, profiles, {**saved_overrides, **overrides})
+    statuses = distinct_values(con, raw.columns, mapping.fields.get("status"))
+    filled = [c for c in mapping.stage_columns if profiles[c].filled]
+    chosen = layout or saved_layout or detect_layout(raw.columns, mapping, statuses, filled)
+    _assign_roles(raw.columns, mapping, chosen)
+    _require_identity(raw.columns, mapping, chosen)
+    _require_progress(raw.columns, mapping, chosen, filled)
+    report = ImportReport(source_file=name, layout=chosen, sheet=raw.sheet,
+                          header_row=raw.header_row, columns=raw.columns,
+                          mapping=mapping.as_dict(), unmapped_columns=mapping.unmapped,
+                          rows_read=raw.rows_read, encoding=raw.encoding,
+                          delimiter=raw.delimiter)
+    if overrides or layout:
+        _save(con, key, {**saved_overrides, **overrides}, layout or saved_layout)
+    previous = _previous_import(con, sha, raw.sheet, report.mapping, chosen)
+    if previous:
+        report.already_imported, report.import_id = True, previous[0]
+        return report
+    stage(con, chosen, raw.columns, mapping)
+    found = canonicalise(con)
+    report.skipped = {**raw.skipped, **found.skipped}
+    report.rows_skipped = sum(v for k, v in report.skipped.items())
+    report.unknown_statuses = found.unknown_statuses
+    report.unparsed_dates = found.unparsed_dates
+    report.unparsed_date_rows = found.unparsed_date_rows
+    if con.execute("SELECT count(*) FROM _canonical").fetchone()[0] == 0:
+        raise NoApplications(_nothing_found(report), hint=_nothing_hint(report))
+    record = {**report.as_dict(), "content_sha256": sha, "layout_key": key}
+    write_import(con, record, width=len(raw.columns))
+    for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):
+        setattr(report, fld, record[fld])
+    return report
+
+
+def _assign_roles(columns: list[str], mapping, layout: str) -> None:
+    """Columns that the layout itself reads (stage transitions, one column per day)."""
+    if layout == "transitions" and transition_columns(columns):
+        source, target = transition_columns(columns)
+        mapping.assign_role(source, "from stage")
+        mapping.assign_role(target, "to stage")
+    if layout == "date_columns":
+        for column in columns:
+            mapping.assign_role(column, "day applied")
+
+
+def _require_identity(columns: list[str], mapping, layout: str) -> None:
+    """A file must say which application is which: a company, a title or a reference."""
+    if layout == "date_columns" or any(f in mapping.fields
+                                       for f in ("company", "job_title", "source_ref")):
+        return
+    raise MappingError(
+        "no column says which company or job each row is about.",
+        hint="Name one with --map 'Column=company' (or =job_title). The columns are: " +
+             ", ".join(map(repr, columns)) + ".")
+
+
+def _require_progress(columns: list[str], mapping, layout: str, filled: list[str]) -> None:
+    """A file must say whether or when each row was applied for: a status, a date, a
+    history, or at least two stage columns (one yes/no column alone is a side table)."""
+    if layout in ("linkedin", "transitions", "date_columns") or len(filled) >= 2 or any(
+            f in mapping.fields for f in ("status", "applied_on", "created_on",
+                                          "status_history")):
+        return
+    raise NoApplications(
+        "no column says whether or when each row was applied for (no status, no date "
+        "applied, no stage columns); this looks like a list of companies, not applications.",
+        hint="If it is your tracker, name the status column with --map 'Column=status'.")
+
+
+def _nothing_found(report: ImportReport) -> str:
+    if not report.rows_read:
+        return "the table has a header but no data rows."
+    reasons = "; ".join(f"{count} {reason}" for reason, count in report.skipped.items())
+    return f"none of the {report.rows_read} rows is an application ({reasons})."
+
+
+def _nothing_hint(report: ImportReport) -> str:
+    if "no sign it was applied for (no date applied or status)" in report.skipped:
+        return ("If these rows are applications, add a Date Applied or Status column, or map "
+                "one with --map 'Column=status'.")
+    return "Check that this is the sheet or file that lists your applications."

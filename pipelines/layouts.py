@@ -1,0 +1,230 @@
+"""Raw rows → one row per application candidate (the temp table ``_staged``).
+
+Layouts:
+  status_column  one row per application with a status column (or no status at all)
+  stage_columns  one column per stage holding a date or a yes/1/Y flag
+  linkedin       LinkedIn's 'Job Applications.csv' (no status: every row was applied)
+  transitions    one row per stage transition (company, from, to)
+  multi_status   a status column listing several statuses at once (Notion multi-select)
+  date_columns   one column per day, each cell naming a company applied to that day
+The layout is detected from the header and the values; the caller may override it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines.errors import MappingError, NoApplications
+from pipelines.mapping import Mapping, normalize_header
+from pipelines.normalize.dates import parse_dates
+from pipelines.normalize.statuses import STAGE_RANK, is_multi_status
+
+LAYOUTS = ("status_column", "stage_columns", "linkedin", "transitions", "multi_status",
+           "date_columns")
+TEXT_FIELDS = ("company", "job_title", "feedback", "notes", "location", "source_channel",
+               "referral", "contact", "org_type", "job_url", "source_ref")
+RAW_FIELDS = {"applied_on": "applied_raw", "status": "status_raw", "outcome_on": "outcome_raw",
+              "salary": "salary_raw", "org_size": "org_size_raw"}
+FALSE_FLAGS = ("no", "n", "false", "0", "nein", "-", "n/a", "na", "none", "hayir", "hayır", "否",
+               "✗", "null")
+STOPPED_FLAGS = ("no", "n", "false", "nein", "hayir", "hayır", "否", "✗")
+CELL_OUTCOMES = {"g": "no_response", "ghosted": "no_response", "ghost": "no_response",
+                 "r": "rejected", "rejected": "rejected", "rej": "rejected"}
+_LINKEDIN = {"application date", "company name", "job title", "job url"}
+_LINKEDIN_SAVED = {"saved date", "company name", "job title", "job url"}
+_TRANSITION_PAIRS = [("source", "target"), ("from", "to"), ("from stage", "to stage"),
+                     ("source stage", "target stage"), ("from status", "to status")]
+_OUTCOME_PRIORITY = ("offer", "withdrawn", "rejected", "no_response")
+_APPLIED_FLAG_HEADERS = {"applied", "applied yes no", "applied y n", "submitted", "beworben",
+                         "application submitted", "basvuruldu"}
+
+
+def detect_layout(columns: list[str], mapping: Mapping, distinct_status: list[str],
+                  filled_stage_columns: list[str]) -> str:
+    """Name the layout of a table from its header, mapping and status values.
+
+    Raises NoApplications for files that are known not to hold applications.
+    """
+    folded = {normalize_header(c) for c in columns}
+    if _LINKEDIN_SAVED <= folded and "application date" not in folded:
+        raise NoApplications(
+            "this is LinkedIn's 'Saved Jobs' export: saved jobs are not applications.",
+            hint="Import 'Job Applications.csv' from the same LinkedIn export instead.")
+    if transition_columns(columns):
+        return "transitions"
+    if is_date_header(columns):
+        return "date_columns"
+    if _LINKEDIN <= folded and "status" not in mapping.fields:
+        return "linkedin"
+    if "status_history" in mapping.fields:
+        return "multi_status"
+    if "status" in mapping.fields and distinct_status:
+        multi = sum(is_multi_status(v) for v in distinct_status)
+        if multi >= max(2, 0.2 * len(distinct_status)):
+            return "multi_status"
+    if len(filled_stage_columns) >= 2 or filled_stage_columns and "status" not in mapping.fields:
+        return "stage_columns"
+    return "status_column"
+
+
+def transition_columns(columns: list[str]) -> tuple[str, str] | None:
+    """The (from, to) columns of a transition list, if the header has them."""
+    by_fold = {normalize_header(c): c for c in columns}
+    for a, b in _TRANSITION_PAIRS:
+        if a in by_fold and b in by_fold:
+            return by_fold[a], by_fold[b]
+    return None
+
+
+def is_date_header(columns: list[str]) -> bool:
+    """True when most column names are dates (one column per day of applying)."""
+    dated = parse_dates(pd.Series(columns, dtype="object"), allow_serials=False).notna()
+    return len(columns) >= 3 and dated.mean() >= 0.8
+
+
+def _col(columns: list[str], name: str) -> str:
+    return f"c{columns.index(name)}"
+
+
+def _text(expr: str) -> str:
+    return f"nullif(trim({expr}), '')"
+
+
+STAGED = ("company", "job_title", "applied_raw", "created_raw", "status_raw", "history_raw",
+          "outcome_raw", "feedback", "notes", "location", "salary_raw", "source_channel",
+          "referral", "contact", "org_size_raw", "org_type", "job_url", "source_ref",
+          "flag_stage", "flag_outcome")
+RAW_FIELDS = {"applied_on": "applied_raw", "created_on": "created_raw", "status": "status_raw",
+              "status_history": "history_raw", "outcome_on": "outcome_raw",
+              "salary": "salary_raw", "org_size": "org_size_raw"}
+
+
+def _staged_select(exprs: dict[str, str], *, applied: str = "TRUE", not_applied: str = "FALSE",
+                   created_counts: bool = True) -> str:
+    """The select list of ``_staged``: every staged column, NULL where a layout has no value.
+
+    ``applied`` says the layout itself shows the row was applied for; ``created_counts``
+    whether a created-on date is evidence of applying (not when a status column exists).
+    """
+    cols = [f"{exprs.get(name, 'NULL::VARCHAR')} AS {name}" for name in STAGED]
+    return ", ".join(cols + [f"{applied} AS layout_applied", f"{not_applied} AS not_applied",
+                             f"{str(created_counts).upper()} AS created_counts"])
+
+
+def _field_exprs(columns: list[str], mapping: Mapping) -> dict[str, str]:
+    exprs = {}
+    for fld, col in mapping.fields.items():
+        exprs[RAW_FIELDS.get(fld, fld)] = _text(_col(columns, col))
+    return exprs
+
+
+def _in(expr: str, words) -> str:
+    listed = ", ".join("'" + w.replace("'", "''") + "'" for w in words)
+    return f"lower(trim(coalesce({expr}, ''))) IN ({listed})"
+
+
+def _reached(expr: str) -> str:
+    """A stage cell that says the stage was reached: filled, not 'no', not an outcome word."""
+    return f"({_text(expr)} IS NOT NULL AND NOT {_in(expr, FALSE_FLAGS + tuple(CELL_OUTCOMES))})"
+
+
+def _evidence_exprs(columns: list[str], mapping: Mapping) -> tuple[str, str]:
+    """SQL for 'some stage cell is filled in' and 'the Applied column says no'."""
+    cells = [_col(columns, c) for c in mapping.stage_columns]
+    filled = " OR ".join(f"{_text(c)} IS NOT NULL" for c in cells) or "FALSE"
+    applied = [_col(columns, c) for c in mapping.stage_columns
+               if normalize_header(c) in _APPLIED_FLAG_HEADERS]
+    said_no = " AND ".join(_in(c, FALSE_FLAGS) for c in applied)
+    return f"({filled})", f"({said_no})" if applied else "FALSE"
+
+
+def _flag_exprs(columns: list[str], mapping: Mapping, has_status: bool) -> tuple[str, str]:
+    """SQL for the furthest stage reached and the outcome the stage columns show.
+
+    The outcome comes from outcome columns ('Rejected', 'Ghosted'), then from outcome words
+    in stage cells ('G' for ghosted), then, when the file has no status column, from an
+    explicit 'no' under a stage past applied (the process stopped there: rejected).
+    """
+    stage_cols = [(STAGE_RANK[s], _col(columns, c)) for c, (s, _) in
+                  mapping.stage_columns.items() if s]
+    stage_sql = "CASE " + " ".join(
+        f"WHEN {_reached(c)} THEN '{list(STAGE_RANK)[r]}'" for r, c in
+        sorted(stage_cols, reverse=True)) + " END" if stage_cols else "NULL::VARCHAR"
+    whens = [(o, _reached(_col(columns, c))) for c, (_, o) in mapping.stage_columns.items()
+             if o]
+    whens.sort(key=lambda item: _OUTCOME_PRIORITY.index(item[0]))
+    for outcome in ("rejected", "no_response"):
+        words = [w for w, o in CELL_OUTCOMES.items() if o == outcome]
+        whens += [(outcome, _in(c, words)) for _, c in stage_cols]
+    if not has_status:
+        whens += [("rejected", _in(c, STOPPED_FLAGS)) for r, c in stage_cols if r > 0]
+    outcome_sql = "CASE " + " ".join(f"WHEN {w} THEN '{o}'" for o, w in whens) + " END" \
+        if whens else "NULL::VARCHAR"
+    return stage_sql, outcome_sql
+
+
+def stage(con: duckdb.DuckDBPyConnection, layout: str, columns: list[str],
+          mapping: Mapping) -> None:
+    """Create ``_staged`` from ``_raw``: one row per application candidate, canonical columns."""
+    if layout not in LAYOUTS:
+        raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
+    if layout == "transitions":
+        _stage_transitions(con, columns, mapping)
+        return
+    if layout == "date_columns":
+        _stage_date_columns(con, columns)
+        return
+    exprs = _field_exprs(columns, mapping)
+    has_status = "status" in mapping.fields
+    exprs["flag_stage"], exprs["flag_outcome"] = _flag_exprs(columns, mapping, has_status)
+    filled, said_no = _evidence_exprs(columns, mapping)
+    if layout == "linkedin" and "source_channel" not in mapping.fields:
+        exprs["source_channel"] = "'LinkedIn'"
+    select = _staged_select(exprs, applied="TRUE" if layout == "linkedin" else filled,
+                            not_applied=f"{said_no} AND ({exprs['flag_stage']}) IS NULL",
+                            created_counts=not has_status)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT source_row, {select} FROM _raw")
+
+
+def _stage_transitions(con, columns: list[str], mapping: Mapping) -> None:
+    """Transition rows → one row per application: a new application starts on every row
+    with a company; rows with a blank company continue the one above. The path of targets
+    becomes a multi-status ('A -> B -> C') that the status classifier reads."""
+    source_col, target_col = (_col(columns, c) for c in transition_columns(columns))
+    company = mapping.fields.get("company")
+    if not company:
+        raise MappingError("the transition list has no company column.",
+                           hint="Name it with --map 'Column=company'.")
+    exprs = {fld: f"any_value({e})" for fld, e in _field_exprs(columns, mapping).items()}
+    exprs["status_raw"] = (f"string_agg(coalesce({_text(source_col)}, '') || ' -> ' || "
+                           f"coalesce({_text(target_col)}, ''), ' -> ' ORDER BY source_row)")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _staged AS
+        WITH grouped AS (
+            SELECT *, count({_text(_col(columns, company))}) OVER (ORDER BY source_row) AS app_no
+            FROM _raw)
+        SELECT min(source_row) AS source_row, {_staged_select(exprs)}
+        FROM grouped WHERE app_no > 0 GROUP BY app_no""")
+
+
+def _stage_date_columns(con, columns: list[str]) -> None:
+    """One column per day → one row per (day, company cell). A trailing '(…)' in a cell is
+    the place ('2. Acme (Boston)'); list numbering is removed later with the company text.
+    ``source_row`` is row × 100000 + column number, one per cell."""
+    dates = parse_dates(pd.Series(columns, dtype="object"), allow_serials=False)
+    pairs = [(f"c{i}", d.date().isoformat()) for i, d in enumerate(dates) if pd.notna(d)]
+    days = ", ".join(f"('{c}', '{d}')" for c, d in pairs)
+    cells = ", ".join(c for c, _ in pairs)
+    exprs = {"company": r"nullif(trim(regexp_replace(cell, '\s*\(([^()]*)\)\s*$', '')), '')",
+             "location": r"nullif(regexp_extract(cell, '\(([^()]*)\)\s*$', 1), '')",
+             "applied_raw": "day"}
+    con.execute(rf"""CREATE OR REPLACE TEMP TABLE _staged AS
+        WITH cells AS (
+            SELECT source_row * 100000 + list_position([{", ".join(repr(c) for c, _ in pairs)}],
+                   col) AS source_row, col, trim(cell) AS cell
+            FROM (UNPIVOT (SELECT source_row, {cells} FROM _raw) ON {cells}
+                  INTO NAME col VALUE cell)
+            WHERE nullif(trim(cell), '') IS NOT NULL
+              AND NOT regexp_matches(trim(cell), '^=|^[\d\s.,:/\-]+$'))
+        SELECT source_row, {_staged_select(exprs)}
+        FROM cells JOIN (VALUES {days}) d(col, day) USING (col)""")

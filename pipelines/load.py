@@ -1,0 +1,149 @@
+"""The one writer: an import lands whole in one transaction, or not at all.
+
+Applications are matched to those already stored (same company and title, a date
+applied within a week, a compatible reference), so re-importing a file adds
+nothing, an updated tracker updates what changed, and the same application from
+two sources is stored once with what each source knows.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from pipelines.checks import failing_checks
+from pipelines.errors import IngestError
+
+MATCH_WINDOW_DAYS = 7
+FIELDS = ("company", "job_title", "company_key", "title_key", "applied_on", "outcome_on",
+          "status_raw", "feedback", "notes", "location", "salary_raw", "salary_min",
+          "salary_max", "salary_currency", "salary_period", "source_channel", "referral",
+          "contact", "org_size", "org_type", "job_url", "source_ref")
+_RANK = "list_position(['applied','screen','interview','final','offer'], {})"
+
+
+def _match(con) -> None:
+    """``_match``: each candidate paired with at most one stored application and back."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _match AS
+        WITH cand AS (
+            SELECT c.source_row, a.application_id,
+                   c.applied_on IS NOT DISTINCT FROM a.applied_on AS same_day,
+                   coalesce(abs(date_diff('day', c.applied_on, a.applied_on)), 0) AS gap
+            FROM _canonical c JOIN applications a
+              ON c.company_key IS NOT DISTINCT FROM a.company_key
+             AND c.title_key IS NOT DISTINCT FROM a.title_key
+            WHERE (c.source_ref IS NOT DISTINCT FROM a.source_ref
+                   OR c.source_ref IS NULL OR a.source_ref IS NULL)
+              AND (c.applied_on IS NULL OR a.applied_on IS NULL
+                   OR abs(date_diff('day', c.applied_on, a.applied_on)) <= {MATCH_WINDOW_DAYS})),
+        best AS (
+            SELECT *, row_number() OVER (PARTITION BY source_row
+                                         ORDER BY same_day DESC, gap, application_id) AS r
+            FROM cand)
+        SELECT source_row, application_id FROM (
+            SELECT *, row_number() OVER (PARTITION BY application_id
+                                         ORDER BY same_day DESC, gap, source_row) AS r2
+            FROM best WHERE r = 1)
+        WHERE r2 = 1""")
+
+
+def _merged_sql(import_id: int, source_file: str) -> str:
+    """The stored row after this import: each field takes the new value where the new source
+    has one; 'applied' or no stage never lowers a stage already known."""
+    keep = ", ".join(f"coalesce(c.{f}, a.{f}) AS {f}" for f in FIELDS)
+    return f"""
+        SELECT a.application_id, {keep},
+               CASE WHEN c.stage_reached IS NULL OR c.stage_reached = 'applied'
+                    THEN a.stage_reached ELSE c.stage_reached END AS stage_reached,
+               coalesce(c.outcome, a.outcome) AS outcome,
+               CASE WHEN c.status_raw IS NOT NULL THEN c.s_known ELSE a.status_known END
+                   AS status_known,
+               {_q(source_file)} AS source_file, a.first_import_id,
+               {import_id} AS last_import_id
+        FROM _canonical c JOIN _match m USING (source_row)
+        JOIN applications a ON a.application_id = m.application_id"""
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _update_matched(con, import_id: int, source_file: str) -> int:
+    compared = FIELDS + ("stage_reached", "outcome", "status_known")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _merged AS {_merged_sql(import_id, source_file)}")
+    changed = " OR ".join(f"m.{f} IS DISTINCT FROM a.{f}" for f in compared)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _changed AS
+        SELECT m.* FROM _merged m JOIN applications a USING (application_id) WHERE {changed}""")
+    sets = ", ".join(f"{f} = ch.{f}" for f in compared + ("source_file", "last_import_id"))
+    con.execute(f"""UPDATE applications SET {sets}, updated_at = now()::TIMESTAMP
+        FROM _changed ch WHERE applications.application_id = ch.application_id""")
+    return con.execute("SELECT count(*) FROM _changed").fetchone()[0]
+
+
+def _insert_new(con, import_id: int, source_file: str) -> int:
+    key = ("md5(concat_ws('|', coalesce(c.company_key, ''), coalesce(c.title_key, ''), "
+           "coalesce(c.applied_on::VARCHAR, ''), coalesce(c.source_ref, '')))[:16]")
+    columns = ", ".join(FIELDS)
+    values = ", ".join(f"c.{f}" for f in FIELDS)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
+        SELECT c.source_row, 'a' || {key} AS application_id FROM _canonical c
+        ANTI JOIN _match m USING (source_row)""")
+    con.execute(f"""UPDATE _new SET application_id = application_id || '-' || {import_id}
+        || '-' || source_row WHERE application_id IN (SELECT application_id FROM applications)
+        OR application_id IN (SELECT application_id FROM _new GROUP BY ALL
+                              HAVING count(*) > 1)""")
+    con.execute(f"""INSERT INTO applications (application_id, {columns}, stage_reached, outcome,
+            status_known, source_file, first_import_id, last_import_id, updated_at)
+        SELECT n.application_id, {values}, coalesce(c.stage_reached, 'applied'),
+               coalesce(c.outcome, 'active'), coalesce(c.s_known, c.status_raw IS NULL),
+               {_q(source_file)}, {import_id}, {import_id}, now()::TIMESTAMP
+        FROM _canonical c JOIN _new n USING (source_row)""")
+    return con.execute("SELECT count(*) FROM _new").fetchone()[0]
+
+
+def write_import(con: duckdb.DuckDBPyConnection, record: dict, width: int) -> dict:
+    """Store one import (its record, raw rows and applications) in one transaction.
+
+    ``record`` holds the imports-table fields except the ids and counts that this function
+    fills in; returns the record completed. Raises IngestError if a data check fails, after
+    rolling everything back.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        cells = ", ".join(f"c{i}" for i in range(width))
+        con.execute(f"INSERT INTO raw_rows SELECT {import_id}, source_row, [{cells}] FROM _raw")
+        _match(con)
+        updated = _update_matched(con, import_id, record["source_file"])
+        new = _insert_new(con, import_id, record["source_file"])
+        con.execute(f"""INSERT INTO application_sources
+            SELECT coalesce(m.application_id, n.application_id), {import_id}, c.source_row
+            FROM _canonical c LEFT JOIN _match m USING (source_row)
+            LEFT JOIN _new n USING (source_row)""")
+        loaded = con.execute("SELECT count(*) FROM _canonical").fetchone()[0]
+        record.update(import_id=import_id, applications_loaded=loaded, applications_new=new,
+                      applications_updated=updated)
+        _insert_record(con, record)
+        failures = failing_checks(con)
+        if failures:
+            raise IngestError("the import was rolled back because a data check failed: " +
+                              "; ".join(f"{k} ({v} rows)" for k, v in failures.items()) + ".",
+                              hint="Please report this with the file's layout.")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return record
+
+
+def _insert_record(con, record: dict) -> None:
+    json_fields = ("mapping", "skipped", "unknown_statuses", "unparsed_dates")
+    names = ["import_id", "source_file", "content_sha256", "layout", "layout_key", "sheet",
+             "header_row", "columns", "mapping", "rows_read", "applications_loaded",
+             "applications_new", "applications_updated", "rows_skipped", "skipped",
+             "unknown_statuses", "unparsed_dates", "unmapped_columns"]
+    values = [json.dumps(record[n], ensure_ascii=False) if n in json_fields else record[n]
+              for n in names]
+    con.execute(f"INSERT INTO imports ({', '.join(names)}, imported_at) VALUES "
+                f"({', '.join('?' * len(names))}, now()::TIMESTAMP)", values)

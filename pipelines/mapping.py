@@ -1,0 +1,232 @@
+"""Source columns → canonical fields.
+
+Decided from the column names (a shipped synonyms table in many languages) and
+checked against the values (a 'Date applied' that holds no dates is not taken; a
+column named like a stage that holds yes/no flags or dates is a stage column).
+Overrides name a column and a field; they win over everything else.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from pipelines.errors import MappingError
+from pipelines.normalize.statuses import classify_status
+
+FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_history",
+          "outcome_on", "feedback", "notes",
+          "location", "salary", "source_channel", "referral", "contact", "org_size", "org_type",
+          "job_url", "source_ref")
+IGNORE = "ignore"
+FLAG_VALUES = {"yes", "y", "no", "n", "1", "0", "true", "false", "x", "ja", "nein", "evet",
+               "hayir", "是", "否", "✓", "✔", "✗", "-", "n/a", "na", "none", "expired", "g",
+               "done", "scheduled", "complete", "completed"}
+_FIELD_WORDS = [("company", "company"), ("title", "job_title"), ("status", "status"),
+                ("salary", "salary"), ("url", "job_url"), ("link", "job_url"),
+                ("feedback", "feedback"), ("note", "notes"), ("location", "location"),
+                ("contact", "contact"), ("referr", "referral"), ("source", "source_channel"),
+                ("applied", "applied_on")]
+
+
+def normalize_header(name: object) -> str:
+    """Fold a header for lookup: no accents, lower case, punctuation as spaces."""
+    text = unicodedata.normalize("NFKD", str(name)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("ı", "i")
+    text = re.sub(r"[^0-9a-z\u00c0-\u024f\u0400-\u04ff\u4e00-\u9fff]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, int]]:
+    """Folded header → (field, rank within the field); lower rank is the better match."""
+    table: dict[str, tuple[str, int]] = {}
+    ranks: dict[str, int] = {}
+    with resources.files("pipelines").joinpath("synonyms.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            ranks[row["field"]] = ranks.get(row["field"], -1) + 1
+            table.setdefault(normalize_header(row["header"]), (row["field"], ranks[row["field"]]))
+    return table
+
+
+def header_score(cells: list) -> float:
+    """How much a row reads like a tracker's header: one point per distinct known field,
+    half a point per column named like a stage."""
+    found, stages = set(), 0
+    for cell in cells:
+        if cell is None or len(str(cell)) > 60:
+            continue
+        hit = synonyms().get(normalize_header(cell))
+        if hit and hit[0] != IGNORE:
+            found.add(hit[0])
+        elif classify_status(cell)[2]:
+            stages += 1
+    return len(found) + stages / 2 if len(found) + stages >= 2 else 0.0
+
+
+@dataclass
+class ColumnProfile:
+    """What the non-blank values of one column look like (shares of 0…1)."""
+
+    filled: int
+    dates: float
+    urls: float
+    flags: float
+    numbers: float
+
+
+@dataclass
+class Mapping:
+    """Which source column feeds each canonical field, and which columns are stages."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    stage_columns: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    unmapped: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # column → layout role, e.g. 'to stage'
+
+    def as_dict(self) -> dict[str, str]:
+        """Column → field (stage columns as 'stage:<stage>' or 'outcome:<outcome>')."""
+        out = {col: fld for fld, col in self.fields.items()}
+        for col, (stage, outcome) in self.stage_columns.items():
+            out[col] = f"stage:{stage}" if stage else f"outcome:{outcome}"
+        out.update({col: IGNORE for col in self.ignored})
+        out.update(self.roles)
+        return out
+
+    def assign_role(self, column: str, role: str) -> None:
+        """Take ``column`` out of the field mapping and give it a layout role."""
+        for fld in [f for f, c in self.fields.items() if c == column]:
+            del self.fields[fld]
+        self.stage_columns.pop(column, None)
+        self.unmapped = [c for c in self.unmapped if c != column]
+        self.roles[column] = role
+
+
+def _accepts(fld: str, profile: ColumnProfile) -> bool:
+    """Whether the values fit a field the header suggested."""
+    if profile.filled == 0:
+        return True
+    if fld in ("applied_on", "outcome_on", "created_on"):
+        return profile.dates >= 0.3
+    if fld == "job_url":
+        return profile.urls >= 0.3 or profile.dates < 0.5
+    return True
+
+
+def _is_stage_column(name: str, profile: ColumnProfile) -> tuple[str | None, str | None] | None:
+    stage, outcome, known, pre = classify_status(name)
+    if not known or pre or profile.filled == 0 and not (stage or outcome):
+        return None
+    if profile.filled and profile.flags + profile.dates < 0.6:
+        return None
+    return stage, (outcome if outcome != "active" else None)
+
+
+def propose_mapping(columns: list[str], profiles: dict[str, ColumnProfile],
+                    overrides: dict[str, str] | None = None) -> Mapping:
+    """Map ``columns`` onto canonical fields. Raises MappingError for a bad override."""
+    overrides = _check_overrides(columns, overrides or {})
+    mapping = Mapping()
+    taken: dict[str, tuple[int, str]] = {}
+    for column in columns:
+        if column in overrides:
+            continue
+        hit = synonyms().get(normalize_header(column))
+        profile = profiles[column]
+        if hit and hit[0] == IGNORE:
+            mapping.ignored.append(column)
+            continue
+        stage = _is_stage_column(column, profile)
+        if stage and (not hit or hit[0] in ("applied_on", "contact") and
+                      profile.filled and profile.flags >= 0.6):
+            mapping.stage_columns[column] = stage
+            continue
+        fld, rank = hit if hit else (_by_words(column), 99)
+        if fld and _accepts(fld, profile) and (fld not in taken or rank < taken[fld][0]):
+            if fld in taken:
+                mapping.unmapped.append(taken[fld][1])
+            taken[fld] = (rank, column)
+        else:
+            mapping.unmapped.append(column)
+    mapping.fields = {fld: col for fld, (_, col) in taken.items()}
+    _by_values(mapping, profiles)
+    _apply_overrides(mapping, overrides)
+    mapping.unmapped = [c for c in columns if c in mapping.unmapped]
+    return mapping
+
+
+def _by_words(column: str) -> str | None:
+    folded = normalize_header(column)
+    for word, fld in _FIELD_WORDS:
+        if word in folded.split() or any(w.startswith(word) for w in folded.split()):
+            return fld
+    return None
+
+
+def _by_values(mapping: Mapping, profiles: dict[str, ColumnProfile]) -> None:
+    """Columns no name placed: a column of links is the job URL, a column of dates the date
+    applied, when those fields are still free."""
+    for column in list(mapping.unmapped):
+        profile = profiles[column]
+        if "job_url" not in mapping.fields and profile.filled and profile.urls >= 0.8:
+            mapping.fields["job_url"] = column
+        elif "applied_on" not in mapping.fields and profile.filled and profile.dates >= 0.9:
+            mapping.fields["applied_on"] = column
+        else:
+            continue
+        mapping.unmapped.remove(column)
+
+
+def _check_overrides(columns: list[str], overrides: dict[str, str]) -> dict[str, str]:
+    by_fold = {normalize_header(c): c for c in columns}
+    checked = {}
+    for column, fld in overrides.items():
+        real = column if column in columns else by_fold.get(normalize_header(column))
+        if real is None:
+            raise MappingError(f"--map names a column {column!r} that the file does not have.",
+                               hint=f"The columns are: {', '.join(map(repr, columns))}.")
+        if fld not in FIELDS and fld != IGNORE and not re.fullmatch(
+                r"(stage:(applied|screen|interview|final|offer)|"
+                r"outcome:(rejected|no_response|withdrawn|offer))", fld):
+            raise MappingError(f"--map gives an unknown field {fld!r} for {column!r}.",
+                               hint="Fields: " + ", ".join(FIELDS) + ", ignore, stage:<stage>, "
+                                    "outcome:<outcome>.")
+        checked[real] = fld
+    return checked
+
+
+def _apply_overrides(mapping: Mapping, overrides: dict[str, str]) -> None:
+    for column, fld in overrides.items():
+        for other in [f for f, c in mapping.fields.items() if c == column or f == fld]:
+            displaced = mapping.fields.pop(other)
+            if displaced != column:
+                mapping.unmapped.append(displaced)
+        mapping.stage_columns.pop(column, None)
+        if column in mapping.ignored:
+            mapping.ignored.remove(column)
+        if column in mapping.unmapped:
+            mapping.unmapped.remove(column)
+        if fld == IGNORE:
+            mapping.ignored.append(column)
+        elif fld.startswith("stage:"):
+            mapping.stage_columns[column] = (fld.split(":")[1], None)
+        elif fld.startswith("outcome:"):
+            mapping.stage_columns[column] = (None, fld.split(":")[1])
+        else:
+            mapping.fields[fld] = column
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """'Source column=field' pairs (from --map) → dict. Raises MappingError when malformed."""
+    result = {}
+    for pair in pairs:
+        column, sep, fld = pair.rpartition("=")
+        if not sep or not column.strip() or not fld.strip():
+            raise MappingError(f"--map {pair!r} is not of the form 'Column name=field'.")
+        result[column.strip()] = fld.strip()
+    return result

@@ -1,0 +1,51 @@
+"""What each raw column's values look like, for mapping and layout detection."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+from pipelines.mapping import FLAG_VALUES, ColumnProfile
+from pipelines.normalize.dates import looks_like_date_share
+from pipelines.normalize.statuses import classify_status
+
+SAMPLE = 400
+_URL = re.compile(r"^\s*(https?://|www\.)\S+", re.I)
+_NUMBER = re.compile(r"^\s*[~≈]?\s*\d[\d,.\s]*\s*(k|\+)?\s*$", re.I)
+
+
+def profile_columns(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[str,
+                                                                                 ColumnProfile]:
+    """One profile per column of ``_raw`` (a sample of its distinct non-blank values)."""
+    profiles = {}
+    for index, name in enumerate(columns):
+        values = [r[0] for r in con.execute(
+            f"SELECT DISTINCT trim(c{index}) FROM _raw WHERE nullif(trim(c{index}), '') "
+            f"IS NOT NULL LIMIT {SAMPLE}").fetchall()]
+        profiles[name] = _profile(values)
+    return profiles
+
+
+def _profile(values: list[str]) -> ColumnProfile:
+    if not values:
+        return ColumnProfile(filled=0, dates=0.0, urls=0.0, flags=0.0, numbers=0.0)
+    n = len(values)
+    return ColumnProfile(
+        filled=n,
+        dates=float(looks_like_date_share(pd.Series(values, dtype="object"))),
+        urls=sum(bool(_URL.match(v)) for v in values) / n,
+        flags=sum(v.strip().lower() in FLAG_VALUES or classify_status(v)[2] for v in values) / n,
+        numbers=sum(bool(_NUMBER.match(v)) for v in values) / n)
+
+
+def distinct_values(con: duckdb.DuckDBPyConnection, columns: list[str], name: str | None,
+                    limit: int = 500) -> list[str]:
+    """Up to ``limit`` distinct non-blank values of a named raw column."""
+    if name is None:
+        return []
+    index = columns.index(name)
+    return [r[0] for r in con.execute(
+        f"SELECT DISTINCT trim(c{index}) FROM _raw WHERE nullif(trim(c{index}), '') IS NOT NULL "
+        f"LIMIT {limit}").fetchall()]

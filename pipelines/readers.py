@@ -1,0 +1,379 @@
+"""Files → a raw table of text cells in DuckDB.
+
+One job: open a CSV/TSV or a spreadsheet, find the sheet and the header row, and
+leave the data rows in a temporary DuckDB table ``_raw`` (columns ``c0…cN`` as
+VARCHAR plus ``source_row``, the row's number in the file or sheet, 1-based).
+Blank rows, repeated header rows and total rows are removed and counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import python_calamine as calamine
+from charset_normalizer import from_bytes
+
+from pipelines.errors import NoApplications, UnreadableFile
+from pipelines.mapping import header_score
+
+SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+MAX_UNZIPPED_BYTES = 1 << 30  # a workbook that inflates beyond 1 GiB is refused
+MAX_ZIP_RATIO = 200
+HEADER_SEARCH_ROWS = 30
+_NOT_DATA_SHEET = re.compile(
+    r"dashboard|pivot|summary|chart|notes?$|how ?to|instruction|readme|read me|drop ?down|"
+    r"^lists?$|settings|lookup|config|uebersicht|übersicht|zusammenfassung|legend|stats", re.I)
+_TOTAL_ROW = r"^(grand )?(total|totals|sum|summe|gesamt|gesamtergebnis|toplam|合计|总计|total:)\b"
+_RESAVE = "Open it in your spreadsheet program and save it again."
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_TEXT_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1254", "latin_1", "iso8859_15", "mac_roman",
+                   "gb18030", "big5", "shift_jis", "euc_kr"]
+
+
+@dataclass
+class RawTable:
+    """The data rows of one table in a file, held in the DuckDB temp table ``_raw``."""
+
+    columns: list[str]
+    header_row: int
+    sheet: str | None
+    rows_read: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheets: list[str] = field(default_factory=list)
+
+
+def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
+              sheet: str | None = None) -> RawTable:
+    """Read ``path`` into the temp table ``_raw`` and describe it.
+
+    Raises UnreadableFile for empty, corrupt, encrypted, binary or oversized input and
+    NoApplications when no table with data rows is found.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFile(f"cannot open the file ({exc.strerror}).", file=name,
+                             hint="Check the path and try again.") from None
+    if size == 0:
+        raise UnreadableFile("the file is empty.", file=name,
+                             hint="Export the tracker again and import the new file.")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _read_workbook(con, path, sheet)
+    if path.suffix.lower() in SPREADSHEET_EXTENSIONS:
+        raise UnreadableFile(f"this is not a valid {path.suffix} workbook (it may be damaged).",
+                             file=name, hint=_RESAVE)
+    if sheet:
+        raise UnreadableFile("--sheet applies to workbooks, but this is a text file.", file=name)
+    return _read_text(con, path)
+
+
+# --- workbooks -----------------------------------------------------------------------------
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook that is not a readable zip or inflates to an absurd size."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise UnreadableFile("the workbook is damaged (not a readable zip archive).",
+                             file=path.name, hint=_RESAVE) from None
+    total = sum(info.file_size for info in infos)
+    packed = max(sum(info.compress_size for info in infos), 1)
+    if total > MAX_UNZIPPED_BYTES or (total > 50 << 20 and total / packed > MAX_ZIP_RATIO):
+        raise UnreadableFile(
+            f"the workbook would expand to {total / (1 << 20):,.0f} MB when opened, which looks "
+            "like a compression bomb, not a tracker.", file=path.name,
+            hint="Export the sheet as CSV and import that instead.")
+
+
+def _open_workbook(path: Path):
+    if path.read_bytes()[:4] == b"PK\x03\x04":
+        _check_zip(path)
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise _encrypted(path) from None
+    except Exception as exc:  # calamine raises several error types for damaged files
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text or _is_encrypted_ole(path):
+            raise _encrypted(path) from None
+        raise UnreadableFile("the workbook cannot be read (it may be damaged or not a "
+                             "spreadsheet).", file=path.name,
+                             hint="Open it in your spreadsheet program, save it as .xlsx "
+                                  "or .csv, and import that.") from None
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    data = path.read_bytes()[:1 << 20]
+    return data[:4] == b"\xd0\xcf\x11\xe0" and "EncryptionInfo".encode("utf-16-le") in data
+
+
+def _encrypted(path: Path) -> UnreadableFile:
+    return UnreadableFile("the workbook is password-protected.", file=path.name,
+                          hint="Remove the password in your spreadsheet program, save, and "
+                               "import again.")
+
+
+def _cell_text(value: object) -> str | None:
+    """A spreadsheet cell as text: dates as ISO, whole floats without '.0', blanks as None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _sheet_rows(workbook, name: str) -> list[list[str | None]]:
+    try:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:
+        return []
+    return [[_cell_text(v) for v in row] for row in rows]
+
+
+def _read_workbook(con, path: Path, sheet: str | None) -> RawTable:
+    workbook = _open_workbook(path)
+    names = list(workbook.sheet_names)
+    if sheet is not None:
+        if sheet not in names:
+            raise UnreadableFile(f"there is no sheet named {sheet!r}.", file=path.name,
+                                 hint=f"The sheets are: {', '.join(map(repr, names))}.")
+        candidates = [sheet]
+    else:
+        candidates = names
+    best = None
+    for name in candidates:
+        rows = _sheet_rows(workbook, name)
+        header = find_header_row(rows)
+        score = _sheet_score(name, rows, header, only=len(candidates) == 1)
+        if best is None or score > best[0]:
+            best = (score, name, rows, header)
+    _, name, rows, header = best
+    if header is None or best[0] <= 0:
+        raise NoApplications("no sheet holds a table of applications.", file=path.name,
+                             hint=f"The sheets are: {', '.join(map(repr, names))}; name one with "
+                                  "--sheet if it holds your applications.")
+    return _load_rows(con, rows, header, sheet=name, sheets=names)
+
+
+def _sheet_score(name: str, rows: list[list], header: int | None, only: bool) -> float:
+    """How much a sheet looks like the application table: known headers, then data rows."""
+    if header is None:
+        return 0.0
+    data = sum(1 for row in rows[header + 1:] if sum(1 for c in row if c is not None) >= 2)
+    score = header_score(rows[header]) * 10
+    if _NOT_DATA_SHEET.search(name) and not only:
+        score /= 10
+    return (score + min(data, 1000) / 100) if data else score / 2
+
+
+# --- text files ----------------------------------------------------------------------------
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a text table: BOMs, UTF-8, UTF-16 without BOM, then legacy code pages."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    sample = data[:4096]
+    if sample and sample.count(b"\x00") > len(sample) // 4:
+        odd_nuls = sample[1::2].count(b"\x00")
+        encoding = "utf-16-le" if odd_nuls > sample[0::2].count(b"\x00") else "utf-16-be"
+        return data.decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in sample:
+        raise UnreadableFile("this is not a text table or a spreadsheet.", file=name,
+                             hint="Import a CSV, TSV, XLSX, XLS or ODS file.")
+    guess = from_bytes(data[:200_000], cp_isolation=_TEXT_ENCODINGS).best()
+    encoding = guess.encoding if guess else "cp1252"
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter (comma, semicolon, tab or pipe) that splits the first lines most evenly."""
+    sample = text[:65536]
+    best, best_score = ",", -1.0
+    for delim in (",", ";", "\t", "|"):
+        try:
+            records = list(csv.reader(io.StringIO(sample), delimiter=delim))[:60]
+        except csv.Error:
+            continue
+        counts = [len(r) for r in records if any(c.strip() for c in r)]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        score = counts.count(mode) / len(counts) * min(mode, 8)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _parse_text(text: str, delim: str) -> list[list[str | None]]:
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False))
+    except csv.Error as exc:
+        raise UnreadableFile(f"the file cannot be read as a table ({exc}).") from None
+    return [[c if c.strip() else None for c in r] for r in records]
+
+
+def _read_text(con, path: Path) -> RawTable:
+    data = path.read_bytes()
+    text, encoding = decode_bytes(data, path.name)
+    if not text.strip():
+        raise UnreadableFile("the file holds no text.", file=path.name,
+                             hint="Export the tracker again and import the new file.")
+    if "\x00" in text[:4096]:
+        raise UnreadableFile("this is not a text table or a spreadsheet.", file=path.name,
+                             hint="Import a CSV, TSV, XLSX, XLS or ODS file.")
+    delim = sniff_delimiter(text)
+    head = _parse_text(text[:65536], delim)[:HEADER_SEARCH_ROWS + 1]
+    header = find_header_row(head)
+    if header is None:
+        raise NoApplications("no header row with column names was found.", file=path.name,
+                             hint="The file needs a row of column names such as Company, "
+                                  "Job Title, Date Applied, Status.")
+    width = max(len(r) for r in head)
+    table = None
+    if encoding in ("utf-8", "utf-8-sig") and len(data) > 1 << 20:
+        table = _duckdb_csv(con, path, delim, width, header, encoding)
+    if table is None:
+        table = _load_rows(con, _parse_text(text, delim), header)
+    table.encoding, table.delimiter = encoding, delim
+    return table
+
+
+def _duckdb_csv(con, path: Path, delim: str, width: int, header: int,
+                encoding: str) -> RawTable | None:
+    """Fast path for large well-formed UTF-8 files: DuckDB's own CSV reader."""
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _raw_all AS SELECT *, row_number() OVER () AS source_row "
+            "FROM read_csv(?, delim=?, quote='\"', escape='\"', header=false, columns=?, "
+            "null_padding=true, strict_mode=false, all_varchar=true, auto_detect=false, "
+            "skip=0)", [str(path), delim, columns])
+    except duckdb.Error:
+        return None
+    header_cells = con.execute(
+        f"SELECT {', '.join(columns)} FROM _raw_all WHERE source_row = ?", [header + 1]).fetchone()
+    return _finish(con, "_raw_all", list(header_cells), header, sheet=None, sheets=[])
+
+
+def _load_rows(con, rows: list[list[str | None]], header: int, sheet: str | None = None,
+               sheets: list[str] | None = None) -> RawTable:
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows],
+                         columns=[f"c{i}" for i in range(width)], dtype="object")
+    frame = frame.astype("string")
+    frame["source_row"] = range(1, len(frame) + 1)
+    con.register("_rows_frame", frame)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _raw_all AS SELECT * FROM _rows_frame")
+    finally:
+        con.unregister("_rows_frame")
+    return _finish(con, "_raw_all", rows[header], header, sheet=sheet, sheets=sheets or [])
+
+
+def _finish(con, source: str, header_cells: list, header: int, sheet: str | None,
+            sheets: list[str]) -> RawTable:
+    """Name the columns, keep the rows below the header, and drop blank, repeated-header and
+    total rows into counts."""
+    names = dedupe_names(header_cells)
+    keep = [i for i, n in enumerate(names) if n is not None]
+    cells = [f"c{i}" for i in keep]
+    present = " + ".join(f"(nullif(trim(coalesce({c}, '')), '') IS NOT NULL "
+                         f"AND upper(trim({c})) <> 'FALSE')::INT" for c in cells)
+    first = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in cells) + ")"
+    heads = [(c, str(header_cells[i]).strip().lower()) for c, i in zip(cells, keep, strict=True)]
+    same = " + ".join(f"(lower(trim(coalesce({c}, ''))) = {_sql_str(h)})::INT" for c, h in heads)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _raw_kind AS
+        SELECT *, CASE
+            WHEN ({present}) = 0 THEN 'blank'
+            WHEN ({same}) >= greatest(2, 0.6 * {len(heads)}) THEN 'repeated header'
+            WHEN regexp_matches(lower({first}), '{_TOTAL_ROW}') THEN 'total'
+            ELSE NULL END AS _kind
+        FROM {source} WHERE source_row > {header + 1}""")
+    counts = dict(con.execute(
+        "SELECT _kind, count(*) FROM _raw_kind WHERE _kind IS NOT NULL GROUP BY ALL").fetchall())
+    rows_read = con.execute("SELECT count(*) FROM _raw_kind").fetchone()[0]
+    selected = ", ".join(f"{c} AS c{j}" for j, c in enumerate(cells))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS SELECT {selected}, source_row "
+                "FROM _raw_kind WHERE _kind IS NULL ORDER BY source_row")
+    con.execute("DROP TABLE IF EXISTS _raw_kind; DROP TABLE IF EXISTS _raw_all")
+    skipped = {f"{k} rows": v for k, v in counts.items() if k != "blank"}
+    table = RawTable(columns=[names[i] for i in keep], header_row=header + 1, sheet=sheet,
+                     rows_read=rows_read - counts.get("blank", 0), skipped=skipped, sheets=sheets)
+    return table
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def dedupe_names(cells: list) -> list[str | None]:
+    """Header cells as column names: trimmed, blanks left as None, repeats numbered."""
+    names, seen = [], {}
+    for cell in cells:
+        name = re.sub(r"\s+", " ", str(cell)).strip() if cell is not None else ""
+        if not name:
+            names.append(None)
+            continue
+        seen[name.lower()] = seen.get(name.lower(), 0) + 1
+        names.append(name if seen[name.lower()] == 1 else f"{name} ({seen[name.lower()]})")
+    return names
+
+
+def find_header_row(rows: list[list]) -> int | None:
+    """Index of the header row among the first rows: the row naming the most known columns;
+    else a row of dates (one column per day); else the first row of several short text
+    cells. None when nothing looks like a header."""
+    best, best_score = None, 0.0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = header_score(row)
+        if score > best_score:
+            best, best_score = index, score
+    if best is not None and best_score >= 2:
+        return best
+    for index, row in enumerate(rows[:5]):
+        cells = [str(c) for c in row if c is not None and str(c).strip()]
+        if len(cells) >= 3 and sum(bool(_ISO_DATE.match(c)) for c in cells) >= 0.8 * len(cells):
+            return index
+    if best is not None:
+        return best
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = [c for c in row if c is not None and str(c).strip()]
+        if len(cells) >= 2 and all(len(str(c)) <= 40 and not _numberish(c) for c in cells):
+            return index
+    return None
+
+
+def _numberish(cell: object) -> bool:
+    return bool(re.fullmatch(r"[\d\s.,:/\-]+", str(cell)))

@@ -1,0 +1,86 @@
+-- Silver Lining's database: every table and view, safe to apply twice.
+-- Grain and meaning of each column are stated beside it.
+
+CREATE SEQUENCE IF NOT EXISTS import_id_seq START 1;
+
+-- One row per import of one file (or one sheet of a workbook).
+CREATE TABLE IF NOT EXISTS imports (
+    import_id            INTEGER PRIMARY KEY,
+    source_file          VARCHAR NOT NULL,      -- file name as imported (no directory)
+    content_sha256       VARCHAR NOT NULL,      -- hash of the file's bytes
+    layout               VARCHAR NOT NULL,      -- status_column, stage_columns, linkedin, ...
+    layout_key           VARCHAR NOT NULL,      -- fingerprint of the header; mappings are kept per key
+    sheet                VARCHAR,               -- workbook sheet read, NULL for text files
+    header_row           INTEGER,               -- 1-based row of the header in the file or sheet
+    columns              VARCHAR[] NOT NULL,    -- source column names, in order
+    mapping              JSON NOT NULL,         -- {source column: canonical field}
+    rows_read            INTEGER NOT NULL,      -- non-blank rows below the header
+    applications_loaded  INTEGER NOT NULL,      -- applications this file describes
+    applications_new     INTEGER NOT NULL,      -- of those, not in the database before
+    applications_updated INTEGER NOT NULL,      -- of those, already there and changed
+    rows_skipped         INTEGER NOT NULL,
+    skipped              JSON NOT NULL,         -- {reason: rows}
+    unknown_statuses     JSON NOT NULL,         -- {status text: rows}
+    unparsed_dates       JSON NOT NULL,         -- {column: [examples]}
+    unmapped_columns     VARCHAR[] NOT NULL,
+    imported_at          TIMESTAMP NOT NULL
+);
+
+-- One row per data row of an import, as read (cells in the order of imports.columns),
+-- so an import can be mapped again without the file.
+CREATE TABLE IF NOT EXISTS raw_rows (
+    import_id   INTEGER NOT NULL,
+    source_row  INTEGER NOT NULL,               -- 1-based row in the file or sheet
+    cells       VARCHAR[] NOT NULL
+);
+
+-- One row per application (one job applied for), merged across all imported files.
+CREATE TABLE IF NOT EXISTS applications (
+    application_id   VARCHAR NOT NULL,          -- stable across re-imports
+    company          VARCHAR,
+    job_title        VARCHAR,
+    company_key      VARCHAR,                   -- folded company name used for matching
+    title_key        VARCHAR,                   -- folded job title used for matching
+    applied_on       DATE,
+    stage_reached    VARCHAR NOT NULL CHECK (stage_reached IN
+                         ('applied', 'screen', 'interview', 'final', 'offer')),
+    outcome          VARCHAR NOT NULL CHECK (outcome IN
+                         ('active', 'rejected', 'no_response', 'withdrawn', 'offer')),
+    outcome_on       DATE,
+    status_raw       VARCHAR,                   -- the status text as written in the source
+    status_known     BOOLEAN NOT NULL,          -- false when no rule understood status_raw
+    feedback         VARCHAR,
+    notes            VARCHAR,
+    location         VARCHAR,
+    salary_raw       VARCHAR,
+    salary_min       DOUBLE,
+    salary_max       DOUBLE,
+    salary_currency  VARCHAR,
+    salary_period    VARCHAR,                   -- year, month, hour
+    source_channel   VARCHAR,                   -- where the job was found / applied through
+    referral         VARCHAR,
+    contact          VARCHAR,
+    org_size         INTEGER,                   -- employees; NULL when unknown
+    org_type         VARCHAR,
+    job_url          VARCHAR,
+    source_ref       VARCHAR,                   -- the source's own id or requisition number
+    source_file      VARCHAR NOT NULL,          -- file that last updated this application
+    first_import_id  INTEGER NOT NULL,
+    last_import_id   INTEGER NOT NULL,
+    updated_at       TIMESTAMP NOT NULL
+);
+
+-- One row per (application, import) that described it: where each fact came from.
+CREATE TABLE IF NOT EXISTS application_sources (
+    application_id  VARCHAR NOT NULL,
+    import_id       INTEGER NOT NULL,
+    source_row      INTEGER NOT NULL
+);
+
+-- The column mapping remembered per source layout (header fingerprint).
+CREATE TABLE IF NOT EXISTS saved_mappings (
+    layout_key  VARCHAR PRIMARY KEY,
+    overrides   JSON NOT NULL,                  -- {source column: field} chosen by the user
+    layout      VARCHAR,                        -- layout chosen by the user, NULL = detect
+    saved_at    TIMESTAMP NOT NULL
+);

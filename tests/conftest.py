@@ -1,0 +1,65 @@
+"""Shared fixtures: databases built through schema.sql, files written on the fly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.db import connect
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def con(db_path: Path):
+    connection = connect(db_path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS
+
+
+def write_text(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``folder/name`` in ``encoding`` and return the path."""
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def write_xlsx(folder: Path, name: str, sheets: dict[str, list[list]]) -> Path:
+    """Write a workbook with one sheet per entry (rows of cell values) and return its path."""
+    import xlsxwriter
+
+    path = folder / name
+    workbook = xlsxwriter.Workbook(str(path))
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for sheet_name, rows in sheets.items():
+        sheet = workbook.add_worksheet(sheet_name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if hasattr(value, "year"):
+                    sheet.write_datetime(r, c, value, date_format)
+                else:
+                    sheet.write(r, c, value)
+    workbook.close()
+    return path
+
+
+def applications(con) -> list[dict]:
+    """All stored applications as dicts, ordered by company and title."""
+    cursor = con.execute("SELECT * FROM applications ORDER BY company, job_title, applied_on")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
