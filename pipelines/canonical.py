@@ -14,8 +14,8 @@ import duckdb
 import pandas as pd
 
 from pipelines.normalize.dates import parse_dates
-from pipelines.normalize.numbers import parse_org_size
 from pipelines.normalize.salary import parse_salary
+from pipelines.normalize.sizes import parse_org_size
 from pipelines.normalize.statuses import classify_statuses
 from pipelines.normalize.text import clean_company, clean_title, company_key, title_key
 
@@ -109,7 +109,7 @@ def canonicalise(con: duckdb.DuckDBPyConnection) -> CanonicalReport:
     stages = "['applied','screen','interview','final','offer']"
     furthest = (f"{stages}[greatest(list_position({stages}, sm.s_stage), "
                 f"list_position({stages}, sh.s_stage), list_position({stages}, s.flag_stage))]")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _joined AS
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _joined AS
         SELECT s.source_row, tc.clean AS company, tt.clean AS job_title,
                tc.key AS company_key, tt.key AS title_key,
                coalesce(da.d, dc.d) AS applied_on,
@@ -129,7 +129,7 @@ def canonicalise(con: duckdb.DuckDBPyConnection) -> CanonicalReport:
                {_clean_sql('s.referral')} AS referral, {_clean_sql('s.contact')} AS contact,
                sz.employees AS org_size, {_clean_sql('s.org_type')} AS org_type,
                {_clean_sql('s.job_url')} AS job_url, {_clean_sql('s.source_ref')} AS source_ref,
-               s.layout_applied, s.not_applied, s.flag_stage, s.flag_outcome
+               s.layout_applied, s.not_applied, s.flag_stage, s.flag_outcome, s.occurrence
         FROM _staged s
         LEFT JOIN _status_map sm ON sm.status_raw = s.status_raw
         LEFT JOIN _status_map sh ON sh.status_raw = s.history_raw
@@ -141,7 +141,12 @@ def canonicalise(con: duckdb.DuckDBPyConnection) -> CanonicalReport:
         LEFT JOIN _salary_map sal ON sal.raw = s.salary_raw
         LEFT JOIN _size_map sz ON sz.raw = s.org_size_raw""")
     report = CanonicalReport()
-    con.execute("""CREATE OR REPLACE TEMP TABLE _judged AS SELECT *, CASE
+    con.execute("""CREATE OR REPLACE TEMP TABLE _judged AS SELECT *,
+            hash(company_key, title_key, applied_on, source_ref, occurrence) AS dedupe_key,
+            'a' || md5(concat_ws('|', coalesce(company_key, ''), coalesce(title_key, ''),
+                                 coalesce(applied_on::VARCHAR, ''), coalesce(source_ref, ''),
+                                 coalesce(occurrence, '')))[:16]
+                AS new_id, CASE
             WHEN company IS NULL AND job_title IS NULL AND source_ref IS NULL
                 THEN 'no company or job title'
             WHEN s_pre THEN 'not applied yet (wishlist status)'
@@ -173,21 +178,26 @@ def _report_unknowns(con, report: CanonicalReport) -> None:
 
 def _deduplicate(con, report: CanonicalReport) -> None:
     """Rows naming the same application (company, title, date applied, reference) count once;
-    the furthest stage among them wins."""
-    con.execute("""CREATE OR REPLACE TEMP TABLE _canonical AS
-        SELECT * EXCLUDE (rn, dupes) FROM (
-            SELECT *, row_number() OVER w AS rn, count(*) OVER (PARTITION BY company_key,
-                   title_key, applied_on, source_ref) AS dupes
-            FROM _judged WHERE skip_reason IS NULL
-            WINDOW w AS (PARTITION BY company_key, title_key, applied_on, source_ref
-                         ORDER BY list_position(['applied','screen','interview','final','offer'],
-                                                stage_reached) DESC NULLS LAST,
-                                  list_position(['offer','rejected','withdrawn','no_response',
-                                                 'active'], outcome) NULLS LAST,
-                                  source_row DESC))
-        WHERE rn = 1""")
-    kept = con.execute("SELECT count(*) FROM _canonical").fetchone()[0]
-    total = con.execute("SELECT count(*) FROM _judged WHERE skip_reason IS NULL").fetchone()[0]
-    report.duplicates_merged = total - kept
+    the furthest stage, then the most definite outcome, then the last row wins. Only rows
+    whose key repeats are ranked; the others are left as they are."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _repeats AS
+        SELECT source_row FROM (
+            SELECT source_row, row_number() OVER (
+                PARTITION BY dedupe_key
+                ORDER BY list_position(['applied','screen','interview','final','offer'],
+                                       stage_reached) DESC NULLS LAST,
+                         list_position(['offer','rejected','withdrawn','no_response','active'],
+                                       outcome) NULLS LAST,
+                         source_row DESC) AS rn
+            FROM _judged
+            WHERE skip_reason IS NULL AND dedupe_key IN (
+                SELECT dedupe_key FROM _judged WHERE skip_reason IS NULL
+                GROUP BY ALL HAVING count(*) > 1))
+        WHERE rn > 1""")
+    report.duplicates_merged = con.execute("SELECT count(*) FROM _repeats").fetchone()[0]
     if report.duplicates_merged:
         report.skipped["duplicate rows merged"] = report.duplicates_merged
+        con.execute("UPDATE _judged SET skip_reason = 'duplicate' "
+                    "WHERE source_row IN (SELECT source_row FROM _repeats)")
+    con.execute("CREATE OR REPLACE TEMP VIEW _canonical AS "
+                "SELECT * FROM _judged WHERE skip_reason IS NULL")

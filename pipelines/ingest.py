@@ -53,6 +53,16 @@ class ImportReport:
         return asdict(self)
 
 
+def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary tables and views one import leaves behind (names start with _)."""
+    for kind in ("VIEW", "TABLE"):
+        source = "duckdb_views()" if kind == "VIEW" else "duckdb_tables()"
+        names = con.execute(f"SELECT {kind.lower()}_name FROM {source} WHERE temporary "
+                            f"AND starts_with({kind.lower()}_name, '_')").fetchall()
+        for (name,) in names:
+            con.execute(f'DROP {kind} IF EXISTS "{name}"')
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -101,9 +111,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
             exc.file = name
         raise
     finally:
-        for table in ("_raw", "_staged", "_joined", "_judged", "_canonical", "_match", "_merged",
-                      "_changed", "_new"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_scratch(con)
 
 
 def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportReport:
@@ -142,7 +150,7 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportRepor
     if con.execute("SELECT count(*) FROM _canonical").fetchone()[0] == 0:
         raise NoApplications(_nothing_found(report), hint=_nothing_hint(report))
     record = {**report.as_dict(), "content_sha256": sha, "layout_key": key}
-    write_import(con, record, width=len(raw.columns))
+    write_import(con, record, original=path)
     for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):
         setattr(report, fld, record[fld])
     return report

@@ -9,8 +9,10 @@ two sources is stored once with what each source knows.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
+import zstandard
 
 from pipelines.checks import failing_checks
 from pipelines.errors import IngestError
@@ -25,6 +27,10 @@ _RANK = "list_position(['applied','screen','interview','final','offer'], {})"
 
 def _match(con) -> None:
     """``_match``: each candidate paired with at most one stored application and back."""
+    if not con.execute("SELECT count(*) FROM applications").fetchone()[0]:
+        con.execute("CREATE OR REPLACE TEMP TABLE _match (source_row INTEGER, "
+                    "application_id VARCHAR)")
+        return
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _match AS
         WITH cand AS (
             SELECT c.source_row, a.application_id,
@@ -82,17 +88,18 @@ def _update_matched(con, import_id: int, source_file: str) -> int:
 
 
 def _insert_new(con, import_id: int, source_file: str) -> int:
-    key = ("md5(concat_ws('|', coalesce(c.company_key, ''), coalesce(c.title_key, ''), "
-           "coalesce(c.applied_on::VARCHAR, ''), coalesce(c.source_ref, '')))[:16]")
+    """Insert the candidates no stored application matched. Their id is a hash of the
+    matching key; in the rare case it is taken, the import and row are appended."""
     columns = ", ".join(FIELDS)
     values = ", ".join(f"c.{f}" for f in FIELDS)
+    taken = con.execute("SELECT count(*) FROM _canonical c SEMI JOIN applications a "
+                        "ON a.application_id = c.new_id").fetchone()[0]
+    new_id = "c.new_id" if not taken else (
+        f"CASE WHEN c.new_id IN (SELECT application_id FROM applications) "
+        f"THEN c.new_id || '-{import_id}-' || c.source_row ELSE c.new_id END")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
-        SELECT c.source_row, 'a' || {key} AS application_id FROM _canonical c
+        SELECT c.source_row, {new_id} AS application_id FROM _canonical c
         ANTI JOIN _match m USING (source_row)""")
-    con.execute(f"""UPDATE _new SET application_id = application_id || '-' || {import_id}
-        || '-' || source_row WHERE application_id IN (SELECT application_id FROM applications)
-        OR application_id IN (SELECT application_id FROM _new GROUP BY ALL
-                              HAVING count(*) > 1)""")
     con.execute(f"""INSERT INTO applications (application_id, {columns}, stage_reached, outcome,
             status_known, source_file, first_import_id, last_import_id, updated_at)
         SELECT n.application_id, {values}, coalesce(c.stage_reached, 'applied'),
@@ -102,8 +109,9 @@ def _insert_new(con, import_id: int, source_file: str) -> int:
     return con.execute("SELECT count(*) FROM _new").fetchone()[0]
 
 
-def write_import(con: duckdb.DuckDBPyConnection, record: dict, width: int) -> dict:
-    """Store one import (its record, raw rows and applications) in one transaction.
+def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: Path) -> dict:
+    """Store one import (its record, the original file and its applications) in one
+    transaction.
 
     ``record`` holds the imports-table fields except the ids and counts that this function
     fills in; returns the record completed. Raises IngestError if a data check fails, after
@@ -112,8 +120,7 @@ def write_import(con: duckdb.DuckDBPyConnection, record: dict, width: int) -> di
     con.execute("BEGIN TRANSACTION")
     try:
         import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
-        cells = ", ".join(f"c{i}" for i in range(width))
-        con.execute(f"INSERT INTO raw_rows SELECT {import_id}, source_row, [{cells}] FROM _raw")
+        _store_file(con, original, record)
         _match(con)
         updated = _update_matched(con, import_id, record["source_file"])
         new = _insert_new(con, import_id, record["source_file"])
@@ -135,6 +142,24 @@ def write_import(con: duckdb.DuckDBPyConnection, record: dict, width: int) -> di
         con.execute("ROLLBACK")
         raise
     return record
+
+
+def _store_file(con, original: Path, record: dict) -> None:
+    """Keep the original bytes once per distinct content (zstd, level 1: fast)."""
+    sha = record["content_sha256"]
+    if con.execute("SELECT 1 FROM import_files WHERE content_sha256 = ?", [sha]).fetchone():
+        return
+    data = original.read_bytes()
+    con.execute("INSERT INTO import_files VALUES (?, ?, ?, 'zstd', ?)",
+                [sha, record["source_file"], len(data),
+                 zstandard.ZstdCompressor(level=1).compress(data)])
+
+
+def stored_file(con: duckdb.DuckDBPyConnection, content_sha256: str) -> bytes | None:
+    """The original bytes of an imported file, or None if it is not stored."""
+    row = con.execute("SELECT data FROM import_files WHERE content_sha256 = ?",
+                      [content_sha256]).fetchone()
+    return zstandard.ZstdDecompressor().decompress(row[0]) if row else None
 
 
 def _insert_record(con, record: dict) -> None:

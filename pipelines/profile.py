@@ -11,7 +11,8 @@ from pipelines.mapping import FLAG_VALUES, ColumnProfile
 from pipelines.normalize.dates import looks_like_date_share
 from pipelines.normalize.statuses import classify_status
 
-SAMPLE = 400
+SAMPLE = 400  # distinct values looked at per column
+ROWS = 50_000  # from the first rows of the table
 _URL = re.compile(r"^\s*(https?://|www\.)\S+", re.I)
 _NUMBER = re.compile(r"^\s*[~≈]?\s*\d[\d,.\s]*\s*(k|\+)?\s*$", re.I)
 
@@ -22,8 +23,8 @@ def profile_columns(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[
     profiles = {}
     for index, name in enumerate(columns):
         values = [r[0] for r in con.execute(
-            f"SELECT DISTINCT trim(c{index}) FROM _raw WHERE nullif(trim(c{index}), '') "
-            f"IS NOT NULL LIMIT {SAMPLE}").fetchall()]
+            f"SELECT DISTINCT trim(c{index}) FROM (SELECT c{index} FROM _raw LIMIT {ROWS}) "
+            f"WHERE nullif(trim(c{index}), '') IS NOT NULL LIMIT {SAMPLE}").fetchall()]
         profiles[name] = _profile(values)
     return profiles
 

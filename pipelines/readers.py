@@ -8,6 +8,7 @@ Blank rows, repeated header rows and total rows are removed and counted.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -28,6 +29,7 @@ from pipelines.mapping import header_score
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 MAX_UNZIPPED_BYTES = 1 << 30  # a workbook that inflates beyond 1 GiB is refused
 MAX_ZIP_RATIO = 200
+FAST_PATH_BYTES = 1 << 16  # larger UTF-8 files are read by DuckDB
 HEADER_SEARCH_ROWS = 30
 _NOT_DATA_SHEET = re.compile(
     r"dashboard|pivot|summary|chart|notes?$|how ?to|instruction|readme|read me|drop ?down|"
@@ -244,46 +246,71 @@ def _parse_text(text: str, delim: str) -> list[list[str | None]]:
 
 
 def _read_text(con, path: Path) -> RawTable:
-    data = path.read_bytes()
-    text, encoding = decode_bytes(data, path.name)
-    if not text.strip():
-        raise UnreadableFile("the file holds no text.", file=path.name,
-                             hint="Export the tracker again and import the new file.")
-    if "\x00" in text[:4096]:
-        raise UnreadableFile("this is not a text table or a spreadsheet.", file=path.name,
-                             hint="Import a CSV, TSV, XLSX, XLS or ODS file.")
-    delim = sniff_delimiter(text)
-    head = _parse_text(text[:65536], delim)[:HEADER_SEARCH_ROWS + 1]
-    header = find_header_row(head)
-    if header is None:
-        raise NoApplications("no header row with column names was found.", file=path.name,
-                             hint="The file needs a row of column names such as Company, "
-                                  "Job Title, Date Applied, Status.")
-    width = max(len(r) for r in head)
-    table = None
-    if encoding in ("utf-8", "utf-8-sig") and len(data) > 1 << 20:
-        table = _duckdb_csv(con, path, delim, width, header, encoding)
-    if table is None:
-        table = _load_rows(con, _parse_text(text, delim), header)
+    """A text table. Large UTF-8 files go straight to DuckDB's CSV reader after sniffing the
+    first 64 KiB; anything else (other encodings, files DuckDB refuses) is decoded and
+    parsed in Python."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        sample = handle.read(FAST_PATH_BYTES if size > FAST_PATH_BYTES else size)
+    if size > FAST_PATH_BYTES and _plain_utf8(sample):
+        head, delim = _sniff(sample.decode("utf-8", errors="ignore"), path.name)
+        table = _duckdb_csv(con, path, delim, head)
+        if table is not None:
+            table.encoding, table.delimiter = "utf-8", delim
+            return table
+    text, encoding = decode_bytes(path.read_bytes(), path.name)
+    head, delim = _sniff(text[:FAST_PATH_BYTES], path.name)
+    rows = _parse_text(text, delim)
+    table = _load_rows(con, rows, find_header_row(head))
     table.encoding, table.delimiter = encoding, delim
     return table
 
 
-def _duckdb_csv(con, path: Path, delim: str, width: int, header: int,
-                encoding: str) -> RawTable | None:
-    """Fast path for large well-formed UTF-8 files: DuckDB's own CSV reader."""
-    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+def _plain_utf8(sample: bytes) -> bool:
+    """UTF-8 without a BOM (a multi-byte character cut at the end of the sample is fine)."""
+    if sample.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in sample:
+        return False
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _raw_all AS SELECT *, row_number() OVER () AS source_row "
-            "FROM read_csv(?, delim=?, quote='\"', escape='\"', header=false, columns=?, "
-            "null_padding=true, strict_mode=false, all_varchar=true, auto_detect=false, "
-            "skip=0)", [str(path), delim, columns])
-    except duckdb.Error:
-        return None
-    header_cells = con.execute(
-        f"SELECT {', '.join(columns)} FROM _raw_all WHERE source_row = ?", [header + 1]).fetchone()
-    return _finish(con, "_raw_all", list(header_cells), header, sheet=None, sheets=[])
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sniff(text: str, name: str) -> tuple[list[list[str | None]], str]:
+    """The first rows and the delimiter of a decoded text table. Raises when the text is
+    empty, binary, or has no header row."""
+    if not text.strip():
+        raise UnreadableFile("the file holds no text.", file=name,
+                             hint="Export the tracker again and import the new file.")
+    if "\x00" in text[:4096]:
+        raise UnreadableFile("this is not a text table or a spreadsheet.", file=name,
+                             hint="Import a CSV, TSV, XLSX, XLS or ODS file.")
+    delim = sniff_delimiter(text)
+    head = _parse_text(text, delim)[:HEADER_SEARCH_ROWS + 1]
+    if find_header_row(head) is None:
+        raise NoApplications("no header row with column names was found.", file=name,
+                             hint="The file needs a row of column names such as Company, "
+                                  "Job Title, Date Applied, Status.")
+    return head, delim
+
+
+def _duckdb_csv(con, path: Path, delim: str, head: list[list]) -> RawTable | None:
+    """Fast path for large well-formed UTF-8 files: DuckDB's own CSV reader, in parallel
+    when it can be. None when DuckDB refuses the file (the caller falls back)."""
+    header = find_header_row(head)
+    width = max(len(r) for r in head)
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    for options in ("", ", null_padding=true, parallel=false"):
+        source = ("SELECT *, row_number() OVER () AS source_row FROM read_csv(?, delim=?, "
+                  "quote='\"', escape='\"', header=false, columns=?, strict_mode=false, "
+                  f"all_varchar=true, auto_detect=false{options})")
+        padded = head[header] + [None] * (width - len(head[header]))
+        try:
+            return _finish(con, source, [str(path), delim, columns], padded, header)
+        except duckdb.Error:
+            continue
+    return None
 
 
 def _load_rows(con, rows: list[list[str | None]], header: int, sheet: str | None = None,
@@ -295,43 +322,47 @@ def _load_rows(con, rows: list[list[str | None]], header: int, sheet: str | None
     frame["source_row"] = range(1, len(frame) + 1)
     con.register("_rows_frame", frame)
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _raw_all AS SELECT * FROM _rows_frame")
+        return _finish(con, "SELECT * FROM _rows_frame", [], rows[header] + [None] * (
+            width - len(rows[header])), header, sheet=sheet, sheets=sheets or [])
     finally:
         con.unregister("_rows_frame")
-    return _finish(con, "_raw_all", rows[header], header, sheet=sheet, sheets=sheets or [])
 
 
-def _finish(con, source: str, header_cells: list, header: int, sheet: str | None,
-            sheets: list[str]) -> RawTable:
-    """Name the columns, keep the rows below the header, and drop blank, repeated-header and
-    total rows into counts."""
+def _kind_sql(cells: list[str], header_cells: list[str]) -> str:
+    """SQL naming rows to leave out: blank (or only unticked checkboxes), a repeat of the
+    header, or a total row. Cheap on purpose: one concatenation and a few cells per row."""
+    joined = "concat_ws('', " + ", ".join(cells) + ")"
+    named = [(c, h.strip().lower()) for c, h in zip(cells, header_cells, strict=True) if h][:2]
+    repeat = " AND ".join(f"lower(trim({c})) = {_sql_str(h)}" for c, h in named) or "FALSE"
+    first = "lower(trim(coalesce(" + ", ".join(cells[:3]) + ", '')))"
+    return f"""CASE
+        WHEN regexp_full_match({joined}, '(\\s|FALSE)*') THEN 'blank'
+        WHEN {repeat} THEN 'repeated header'
+        WHEN regexp_matches({first}, '{_TOTAL_ROW}') THEN 'total'
+        END"""
+
+
+def _finish(con, source: str, params: list, header_cells: list, header: int,
+            sheet: str | None = None, sheets: list[str] | None = None) -> RawTable:
+    """Materialise the rows below the header from ``source`` (a query with columns c0…cN and
+    source_row) as ``_raw_all`` with a ``_kind`` for rows to leave out; ``_raw`` is the view
+    of the rows kept, with the named columns renumbered c0…cM."""
     names = dedupe_names(header_cells)
     keep = [i for i, n in enumerate(names) if n is not None]
     cells = [f"c{i}" for i in keep]
-    present = " + ".join(f"(nullif(trim(coalesce({c}, '')), '') IS NOT NULL "
-                         f"AND upper(trim({c})) <> 'FALSE')::INT" for c in cells)
-    first = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in cells) + ")"
-    heads = [(c, str(header_cells[i]).strip().lower()) for c, i in zip(cells, keep, strict=True)]
-    same = " + ".join(f"(lower(trim(coalesce({c}, ''))) = {_sql_str(h)})::INT" for c, h in heads)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _raw_kind AS
-        SELECT *, CASE
-            WHEN ({present}) = 0 THEN 'blank'
-            WHEN ({same}) >= greatest(2, 0.6 * {len(heads)}) THEN 'repeated header'
-            WHEN regexp_matches(lower({first}), '{_TOTAL_ROW}') THEN 'total'
-            ELSE NULL END AS _kind
-        FROM {source} WHERE source_row > {header + 1}""")
-    counts = dict(con.execute(
-        "SELECT _kind, count(*) FROM _raw_kind WHERE _kind IS NOT NULL GROUP BY ALL").fetchall())
-    rows_read = con.execute("SELECT count(*) FROM _raw_kind").fetchone()[0]
+    kind = _kind_sql(cells, [str(header_cells[i]) for i in keep])
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _raw_all AS
+        SELECT {", ".join(cells)}, source_row, {kind} AS _kind
+        FROM ({source}) WHERE source_row > {header + 1}""", params)
+    counts = dict(con.execute("SELECT coalesce(_kind, 'kept'), count(*) FROM _raw_all "
+                              "GROUP BY ALL").fetchall())
     selected = ", ".join(f"{c} AS c{j}" for j, c in enumerate(cells))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS SELECT {selected}, source_row "
-                "FROM _raw_kind WHERE _kind IS NULL ORDER BY source_row")
-    con.execute("DROP TABLE IF EXISTS _raw_kind; DROP TABLE IF EXISTS _raw_all")
-    skipped = {f"{k} rows": v for k, v in counts.items() if k != "blank"}
-    table = RawTable(columns=[names[i] for i in keep], header_row=header + 1, sheet=sheet,
-                     rows_read=rows_read - counts.get("blank", 0), skipped=skipped, sheets=sheets)
-    return table
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT {selected}, source_row "
+                "FROM _raw_all WHERE _kind IS NULL")
+    skipped = {f"{k} rows": v for k, v in counts.items() if k not in ("blank", "kept")}
+    return RawTable(columns=[names[i] for i in keep], header_row=header + 1, sheet=sheet,
+                    rows_read=sum(counts.values()) - counts.get("blank", 0), skipped=skipped,
+                    sheets=sheets or [])
 
 
 def _sql_str(text: str) -> str:

@@ -26,12 +26,16 @@ CREATE TABLE IF NOT EXISTS imports (
     imported_at          TIMESTAMP NOT NULL
 );
 
--- One row per data row of an import, as read (cells in the order of imports.columns),
--- so an import can be mapped again without the file.
-CREATE TABLE IF NOT EXISTS raw_rows (
-    import_id   INTEGER NOT NULL,
-    source_row  INTEGER NOT NULL,               -- 1-based row in the file or sheet
-    cells       VARCHAR[] NOT NULL
+-- One row per distinct file imported: the original bytes, zstd-compressed, so an import
+-- can be read and mapped again without the file (imports.content_sha256 points here).
+-- Storing the file rather than its parsed rows keeps every row (even those skipped), every
+-- sheet, and costs a fraction of the time and space.
+CREATE TABLE IF NOT EXISTS import_files (
+    content_sha256  VARCHAR PRIMARY KEY,
+    file_name       VARCHAR NOT NULL,
+    size_bytes      BIGINT NOT NULL,            -- size before compression
+    compression     VARCHAR NOT NULL,           -- 'zstd'
+    data            BLOB NOT NULL
 );
 
 -- One row per application (one job applied for), merged across all imported files.

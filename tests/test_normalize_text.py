@@ -38,6 +38,7 @@ def run(func, values: list) -> list:
         ("nul\x00byte", "nul byte"),
         (3.0, "3"),
         (42, "42"),
+        (True, "True"),
         (dt.date(2024, 1, 2), "2024-01-02"),
     ],
 )

@@ -21,18 +21,28 @@ STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 _OFFER = (r"\boffer(ed|s)?\b", r"\baccepted\b", r"\bhired\b", r"\bzusage\b", r"\bangebot\b",
           r"\bteklif\b", r"\boferta\b", r"\boffre\b", "录用", "意向书", "🎉")
 _NO_OFFER = (r"\bno offer\b", r"\bkein angebot\b", r"\bnot offered\b")
+# An offer the employer took back: the offer stage was reached, the outcome is a rejection.
+_RESCINDED = (r"\brescind", r"\brevoked?\b", r"\boffer (was )?(pulled|retracted)\b")
 _WITHDRAWN = (r"\bwithdr[ae]w", r"\bwithdrawn\b", r"\bpulled out\b", r"\bzuruckgezogen\b",
               r"\bgeri cekildi\b", "放弃", r"\bcandidate declined\b", r"\bi declined\b",
-              r"\bdeclined (to|the) (interview|process)\b")
+              r"\bdeclined (to|the) (interview|process)\b", r"\bdesiste")
+# An offer from somewhere else: a reason to withdraw, not an offer for this application.
+_ELSEWHERE = (r"\b(accepted (an? )?)?(another|other|different) (job |role |position )?offer\b",
+              r"\baccepted (another|other|a different) (job|role|position)\b",
+              r"\b(accepted (an? )?)?offer elsewhere\b",
+              r"\boffer (from|at) (another|a different)\b")
 _REJECTED = (r"\brej", r"\bdecline", r"\bunsuccessful\b", r"\bnot selected\b",
              r"\bnot moving forward\b", r"\bnot progress", r"\bturned down\b", r"\bdenied\b",
              r"\babgesagt\b", r"\babsage\b", r"\babgelehnt\b", r"\bolumsuz\b", r"\bred\b",
              r"\breddedildi\b", r"\brechazad", r"\brefus", r"\bfail(ed)?\b", "拒", "挂",
-             "感谢信", "未通过", "不合适", "❌", r"\bclosed by employer\b")
+             "感谢信", "未通过", "不合适", "❌", r"\bclosed by employer\b", r"\bcancell?ed\b",
+             r"\b(position|role|job|req|requisition|vacancy) (closed|filled|cancell?ed)\b",
+             r"\bhiring freeze\b", r"\bno longer (available|open|hiring)\b")
 _NO_RESPONSE = (r"\bghost", "👻", r"\bno (response|reply|answer|news)\b", r"\bno word\b",
                 r"\b(did not|didn t|never) hear", r"\bnot heard\b", r"\bunanswered\b",
                 r"\bsilence\b", "^no$", r"\bkeine (ruckmeldung|antwort)\b", r"\byanit yok\b",
-                r"\bdonus yok\b", "无回复", "没有回复")
+                r"\bdonus yok\b", r"\bsin respuesta\b", r"\bsans (reponse|nouvelles)\b",
+                r"\bpas de reponse\b", "无回复", "没有回复", "未回复", "已读不回", "不回")
 _PRE_APPLICATION = (r"\bnot started\b", r"\bneed to apply\b", r"\bto apply\b", r"\bwish ?list\b",
                     r"\bsaved\b", r"\bbookmark", r"\binterested\b", r"\bresearching\b",
                     r"\bdraft\b", r"\bplanned\b", r"\bprospect\b", r"\bnot applied\b",
@@ -65,7 +75,9 @@ _APPLIED = (r"\bappl(y|ied|ication)\b", r"\bsubmitted\b", r"\bsent\b", r"\bpendi
             r"\bviewed\b", r"\bdownloaded\b", r"\bbeworben\b", r"\bin bearbeitung\b",
             r"\bgesendet\b", r"\bbasvuru", r"\bbeklemede\b", r"\btalent pool\b", r"\bon hold\b",
             r"\bshortlist", "已投递", "投递", "池子", "人才库", r"\byes\b", "^y$", "^x$", "^1$",
-            r"\bdone\b", r"\bcomplete[d]?\b", r"\bscheduled\b")
+            r"\bdone\b", r"\bcomplete[d]?\b", r"\bscheduled\b", r"\bresume\b", r"\bcv\b",
+            r"\bcandidature\b", r"\benvoyee?\b", r"\bpostul", r"\bsolicitud\b",
+            r"\benviad[ao]\b", r"\ben cours\b", r"\ben proceso\b")
 
 
 def _any(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -74,6 +86,8 @@ def _any(words: tuple[str, ...]) -> re.Pattern[str]:
 
 # Rules are tried in order; the first match decides. Outcome and stage are read separately.
 _NO_OFFERS, _OFFERS = _any(_NO_OFFER), _any(_OFFER)  # an offer only where not negated
+_WITHDRAWALS, _RESCINDED_OFFER = _any(_WITHDRAWN + _ELSEWHERE), _any(_RESCINDED)
+_OFFER_ELSEWHERE = _any(_ELSEWHERE)
 _OUTCOME_RULES = [(_NO_OFFERS, "rejected"),
                   (_any(_WITHDRAWN), "withdrawn"), (_any(_REJECTED), "rejected"),
                   (_any(_NO_RESPONSE), "no_response")]
@@ -113,8 +127,12 @@ def _first(rules: list[tuple[re.Pattern[str], str]], text: str) -> str | None:
 
 def _classify_one(text: str) -> tuple[str | None, str | None, bool, bool]:
     """(stage, outcome, known, pre_application) for one folded status text."""
-    affirmed = _NEGATED.sub(" ", text)
-    outcome = "offer" if not _NO_OFFERS.search(text) and _OFFERS.search(affirmed) else None
+    affirmed = _NEGATED.sub(" ", _OFFER_ELSEWHERE.sub(" ", text))
+    if _RESCINDED_OFFER.search(text):
+        return "offer", "rejected", True, False
+    outcome = "withdrawn" if _WITHDRAWALS.search(text) else None
+    if outcome is None and not _NO_OFFERS.search(text) and _OFFERS.search(affirmed):
+        outcome = "offer"
     outcome = outcome or _first(_OUTCOME_RULES, text)
     if outcome is None and _PRE.search(text) and not _PAST_APPLIED.search(text):
         return None, None, True, True

@@ -48,12 +48,14 @@ def _stringify(value: object) -> str | None:
         return None
     if isinstance(value, str):
         return value
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
     try:
         if isinstance(value, float | np.floating) and value != value:
             return None
         if isinstance(value, np.datetime64):
             return None if np.isnat(value) else str(pd.Timestamp(value))
-        if isinstance(value, _INTEGRAL) and not isinstance(value, bool | np.bool_):
+        if isinstance(value, _INTEGRAL):
             return str(int(value))
         if isinstance(value, _REAL) and float(value).is_integer() and abs(value) < 1e15:
             return str(int(value))
@@ -131,7 +133,7 @@ def clean_title(values: pd.Series) -> pd.Series:
 
 def _strip_accents(text: object) -> object:
     """Text in NFKD form without combining marks ('Nestlé' -> 'Nestle')."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or text.isascii():
         return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 

@@ -23,8 +23,14 @@ def _to_number(digits: str, suffix: str | None) -> float | None:
 def parse_org_size(values: pd.Series) -> list[int | None]:
     """Employee counts from size text, one per input value: a range gives its midpoint,
     '5k+' gives 5000; text without a number gives None."""
+    plain = pd.to_numeric(values.astype("string").str.fullmatch(r"\d{1,7}").map(
+        {True: 1, False: 0}).astype("float") * 0 + pd.to_numeric(values, errors="coerce"),
+        errors="coerce")
     out: list[int | None] = []
-    for value in values.tolist():
+    for value, number in zip(values.tolist(), plain.tolist(), strict=True):
+        if number == number and number > 0:  # not NaN: a plain whole number
+            out.append(int(number))
+            continue
         numbers = [_to_number(d, s) for d, s in re.findall(_NUMBER, str(value), flags=re.I)]
         numbers = [n for n in numbers if n is not None and 0 < n < 1e7][:2]
         out.append(int(round(sum(numbers) / len(numbers))) if numbers else None)
