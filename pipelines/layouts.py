@@ -94,7 +94,7 @@ def _text(expr: str) -> str:
 STAGED = ("company", "job_title", "applied_raw", "created_raw", "status_raw", "history_raw",
           "outcome_raw", "feedback", "notes", "location", "salary_raw", "source_channel",
           "referral", "contact", "org_size_raw", "org_type", "job_url", "source_ref",
-          "flag_stage", "flag_outcome")
+          "flag_stage", "flag_outcome", "occurrence")
 RAW_FIELDS = {"applied_on": "applied_raw", "created_on": "created_raw", "status": "status_raw",
               "status_history": "history_raw", "outcome_on": "outcome_raw",
               "salary": "salary_raw", "org_size": "org_size_raw"}
@@ -184,7 +184,7 @@ def stage(con: duckdb.DuckDBPyConnection, layout: str, columns: list[str],
     select = _staged_select(exprs, applied="TRUE" if layout == "linkedin" else filled,
                             not_applied=f"{said_no} AND ({exprs['flag_stage']}) IS NULL",
                             created_counts=not has_status)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT source_row, {select} FROM _raw")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT source_row, {select} FROM _raw")
 
 
 def _stage_transitions(con, columns: list[str], mapping: Mapping) -> None:
@@ -199,12 +199,17 @@ def _stage_transitions(con, columns: list[str], mapping: Mapping) -> None:
     exprs = {fld: f"any_value({e})" for fld, e in _field_exprs(columns, mapping).items()}
     exprs["status_raw"] = (f"string_agg(coalesce({_text(source_col)}, '') || ' -> ' || "
                            f"coalesce({_text(target_col)}, ''), ' -> ' ORDER BY source_row)")
+    exprs["occurrence"] = "NULL"
+    comp = _text(_col(columns, company))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _staged AS
         WITH grouped AS (
-            SELECT *, count({_text(_col(columns, company))}) OVER (ORDER BY source_row) AS app_no
-            FROM _raw)
-        SELECT min(source_row) AS source_row, {_staged_select(exprs)}
-        FROM grouped WHERE app_no > 0 GROUP BY app_no""")
+            SELECT *, count({comp}) OVER (ORDER BY source_row) AS app_no FROM _raw),
+        apps AS (
+            SELECT min(source_row) AS source_row, {_staged_select(exprs)}
+            FROM grouped WHERE app_no > 0 GROUP BY app_no)
+        SELECT * REPLACE (row_number() OVER (PARTITION BY lower(company)
+                                            ORDER BY source_row)::VARCHAR AS occurrence)
+        FROM apps""")
 
 
 def _stage_date_columns(con, columns: list[str]) -> None:

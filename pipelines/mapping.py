@@ -21,11 +21,12 @@ from pipelines.normalize.statuses import classify_status
 FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_history",
           "outcome_on", "feedback", "notes",
           "location", "salary", "source_channel", "referral", "contact", "org_size", "org_type",
-          "job_url", "source_ref")
+          "job_url", "source_ref", "from_stage", "to_stage")
 IGNORE = "ignore"
 FLAG_VALUES = {"yes", "y", "no", "n", "1", "0", "true", "false", "x", "ja", "nein", "evet",
                "hayir", "是", "否", "✓", "✔", "✗", "-", "n/a", "na", "none", "expired", "g",
                "done", "scheduled", "complete", "completed"}
+_DATE_WORDS = re.compile(r"\b(date|datum|fecha|tarih|when|day)\b|日期|时间")
 _FIELD_WORDS = [("company", "company"), ("title", "job_title"), ("status", "status"),
                 ("salary", "salary"), ("url", "job_url"), ("link", "job_url"),
                 ("feedback", "feedback"), ("note", "notes"), ("location", "location"),
@@ -119,6 +120,9 @@ def _accepts(fld: str, profile: ColumnProfile) -> bool:
 
 
 def _is_stage_column(name: str, profile: ColumnProfile) -> tuple[str | None, str | None] | None:
+    """(stage, outcome) when a column named like a stage holds flags or dates."""
+    if _DATE_WORDS.search(normalize_header(name)) and profile.dates >= 0.5:
+        return None  # 'Date Applied (MM/DD/YYYY)' holding dates is a date, not a stage
     stage, outcome, known, pre = classify_status(name)
     if not known or pre or profile.filled == 0 and not (stage or outcome):
         return None
