@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from pipelines.db import scalar
 from pipelines.normalize.dates import parse_dates
 from pipelines.normalize.salary import parse_salary
 from pipelines.normalize.sizes import parse_org_size
@@ -194,7 +195,7 @@ def _deduplicate(con, report: CanonicalReport) -> None:
                 SELECT dedupe_key FROM _judged WHERE skip_reason IS NULL
                 GROUP BY ALL HAVING count(*) > 1))
         WHERE rn > 1""")
-    report.duplicates_merged = con.execute("SELECT count(*) FROM _repeats").fetchone()[0]
+    report.duplicates_merged = scalar(con, "SELECT count(*) FROM _repeats")
     if report.duplicates_merged:
         report.skipped["duplicate rows merged"] = report.duplicates_merged
         con.execute("UPDATE _judged SET skip_reason = 'duplicate' "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.db import scalar
+
 CHECKS = {
     "every application names a company, a job title or a reference": """
         SELECT application_id FROM applications
@@ -29,7 +31,7 @@ def failing_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Name → number of offending rows, for every check that finds any."""
     failures = {}
     for name, sql in CHECKS.items():
-        count = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+        count = scalar(con, f"SELECT count(*) FROM ({sql})")
         if count:
             failures[name] = count
     return failures

@@ -7,6 +7,7 @@ database is left as it was.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -73,9 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"silverlining: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("silverlining: interrupted; the database is unchanged for the file in progress.",
+        print("silverlining: interrupted; the file in progress was not imported.",
               file=sys.stderr)
         return 130
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("SILVERLINING_DEBUG"):
+            raise
+        print(f"silverlining: unexpected error ({type(exc).__name__}: {exc}); nothing was "
+              "imported from the file in progress. Run again with SILVERLINING_DEBUG=1 for "
+              "details and please report it.", file=sys.stderr)
+        return 1
     return 0
 
 

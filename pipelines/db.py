@@ -38,3 +38,16 @@ def connect(path: str | os.PathLike | None = None, *,
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Apply schema.sql; safe to run on a database that already has it."""
     con.execute(resources.files("pipelines").joinpath("schema.sql").read_text(encoding="utf-8"))
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first value of the first row, or None. Reads the whole result: DuckDB 2 keeps a
+    partly read result open and refuses other work on the connection until it is done."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first row as a tuple, or None; reads the whole result (see ``scalar``)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None

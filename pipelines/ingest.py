@@ -16,12 +16,13 @@ from pathlib import Path
 import duckdb
 
 from pipelines.canonical import canonicalise
+from pipelines.db import first_row, scalar
 from pipelines.errors import IngestError, MappingError, NoApplications
 from pipelines.layouts import LAYOUTS, detect_layout, stage, transition_columns
 from pipelines.load import write_import
 from pipelines.mapping import normalize_header, propose_mapping
 from pipelines.profile import distinct_values, profile_columns
-from pipelines.readers import read_file
+from pipelines.readers import check_readable, read_file
 
 
 @dataclass
@@ -53,16 +54,6 @@ class ImportReport:
         return asdict(self)
 
 
-def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the temporary tables and views one import leaves behind (names start with _)."""
-    for kind in ("VIEW", "TABLE"):
-        source = "duckdb_views()" if kind == "VIEW" else "duckdb_tables()"
-        names = con.execute(f"SELECT {kind.lower()}_name FROM {source} WHERE temporary "
-                            f"AND starts_with({kind.lower()}_name, '_')").fetchall()
-        for (name,) in names:
-            con.execute(f'DROP {kind} IF EXISTS "{name}"')
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -77,8 +68,8 @@ def layout_key(columns: list[str]) -> str:
 
 
 def _saved(con, key: str) -> tuple[dict[str, str], str | None]:
-    row = con.execute("SELECT overrides, layout FROM saved_mappings WHERE layout_key = ?",
-                      [key]).fetchone()
+    row = first_row(con, "SELECT overrides, layout FROM saved_mappings WHERE layout_key = ?",
+                      [key])
     return (json.loads(row[0]), row[1]) if row else ({}, None)
 
 
@@ -88,10 +79,10 @@ def _save(con, key: str, overrides: dict[str, str], layout: str | None) -> None:
 
 
 def _previous_import(con, sha: str, sheet: str | None, mapping: dict, layout: str):
-    return con.execute(
+    return first_row(con,
         """SELECT import_id FROM imports WHERE content_sha256 = ? AND sheet IS NOT DISTINCT FROM ?
            AND mapping = ?::JSON AND layout = ? ORDER BY import_id DESC LIMIT 1""",
-        [sha, sheet, json.dumps(mapping, ensure_ascii=False), layout]).fetchone()
+        [sha, sheet, json.dumps(mapping, ensure_ascii=False), layout])
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
@@ -103,20 +94,20 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
     """
     path = Path(path)
     name = display_name or path.name
+    cursor = con.cursor()  # its own temporary tables and transaction, gone when it closes
     try:
-        return _ingest(con, path, name, sheet, overrides or {}, layout)
+        return _ingest(cursor, path, name, sheet, overrides or {}, layout)
     except IngestError as exc:
-        exc.file = exc.file or name
-        if exc.file != name:
-            exc.file = name
+        exc.file = name
         raise
     finally:
-        drop_scratch(con)
+        cursor.close()
 
 
 def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportReport:
     if layout is not None and layout not in LAYOUTS:
         raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
+    check_readable(path)
     sha = file_sha256(path)
     raw = read_file(con, path, sheet)
     key = layout_key(raw.columns)
@@ -128,17 +119,19 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportRepor
     chosen = layout or saved_layout or detect_layout(raw.columns, mapping, statuses, filled)
     _assign_roles(raw.columns, mapping, chosen)
     _require_identity(raw.columns, mapping, chosen)
+    _refuse_summary(mapping, profiles)
     _require_progress(raw.columns, mapping, chosen, filled)
     report = ImportReport(source_file=name, layout=chosen, sheet=raw.sheet,
                           header_row=raw.header_row, columns=raw.columns,
                           mapping=mapping.as_dict(), unmapped_columns=mapping.unmapped,
                           rows_read=raw.rows_read, encoding=raw.encoding,
                           delimiter=raw.delimiter)
-    if overrides or layout:
-        _save(con, key, {**saved_overrides, **overrides}, layout or saved_layout)
+    remember = (lambda: _save(con, key, {**saved_overrides, **overrides},
+                              layout or saved_layout)) if overrides or layout else (lambda: None)
     previous = _previous_import(con, sha, raw.sheet, report.mapping, chosen)
     if previous:
         report.already_imported, report.import_id = True, previous[0]
+        remember()
         return report
     stage(con, chosen, raw.columns, mapping)
     found = canonicalise(con)
@@ -147,10 +140,10 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportRepor
     report.unknown_statuses = found.unknown_statuses
     report.unparsed_dates = found.unparsed_dates
     report.unparsed_date_rows = found.unparsed_date_rows
-    if con.execute("SELECT count(*) FROM _canonical").fetchone()[0] == 0:
+    if scalar(con, "SELECT count(*) FROM _canonical") == 0:
         raise NoApplications(_nothing_found(report), hint=_nothing_hint(report))
     record = {**report.as_dict(), "content_sha256": sha, "layout_key": key}
-    write_import(con, record, original=path)
+    write_import(con, record, original=path, also=remember)
     for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):
         setattr(report, fld, record[fld])
     return report
@@ -176,6 +169,16 @@ def _require_identity(columns: list[str], mapping, layout: str) -> None:
         "no column says which company or job each row is about.",
         hint="Name one with --map 'Column=company' (or =job_title). The columns are: " +
              ", ".join(map(repr, columns)) + ".")
+
+
+def _refuse_summary(mapping, profiles) -> None:
+    """A pivot or summary table names categories and counts them: its company or title
+    column holds numbers. Such a table is refused rather than loaded as applications."""
+    named = [mapping.fields[f] for f in ("company", "job_title") if f in mapping.fields]
+    if named and all(profiles[c].filled and profiles[c].numbers >= 0.8 for c in named):
+        raise NoApplications(
+            "this looks like a summary table (categories and counts), not one row per "
+            "application.", hint="Import the sheet or file that lists each application.")
 
 
 def _require_progress(columns: list[str], mapping, layout: str, filled: list[str]) -> None:

@@ -15,6 +15,7 @@ import duckdb
 import zstandard
 
 from pipelines.checks import failing_checks
+from pipelines.db import first_row, scalar
 from pipelines.errors import IngestError
 
 MATCH_WINDOW_DAYS = 7
@@ -27,7 +28,7 @@ _RANK = "list_position(['applied','screen','interview','final','offer'], {})"
 
 def _match(con) -> None:
     """``_match``: each candidate paired with at most one stored application and back."""
-    if not con.execute("SELECT count(*) FROM applications").fetchone()[0]:
+    if not scalar(con, "SELECT count(*) FROM applications"):
         con.execute("CREATE OR REPLACE TEMP TABLE _match (source_row INTEGER, "
                     "application_id VARCHAR)")
         return
@@ -84,7 +85,7 @@ def _update_matched(con, import_id: int, source_file: str) -> int:
     sets = ", ".join(f"{f} = ch.{f}" for f in compared + ("source_file", "last_import_id"))
     con.execute(f"""UPDATE applications SET {sets}, updated_at = now()::TIMESTAMP
         FROM _changed ch WHERE applications.application_id = ch.application_id""")
-    return con.execute("SELECT count(*) FROM _changed").fetchone()[0]
+    return scalar(con, "SELECT count(*) FROM _changed")
 
 
 def _insert_new(con, import_id: int, source_file: str) -> int:
@@ -92,8 +93,8 @@ def _insert_new(con, import_id: int, source_file: str) -> int:
     matching key; in the rare case it is taken, the import and row are appended."""
     columns = ", ".join(FIELDS)
     values = ", ".join(f"c.{f}" for f in FIELDS)
-    taken = con.execute("SELECT count(*) FROM _canonical c SEMI JOIN applications a "
-                        "ON a.application_id = c.new_id").fetchone()[0]
+    taken = scalar(con, "SELECT count(*) FROM _canonical c SEMI JOIN applications a "
+                        "ON a.application_id = c.new_id")
     new_id = "c.new_id" if not taken else (
         f"CASE WHEN c.new_id IN (SELECT application_id FROM applications) "
         f"THEN c.new_id || '-{import_id}-' || c.source_row ELSE c.new_id END")
@@ -106,20 +107,21 @@ def _insert_new(con, import_id: int, source_file: str) -> int:
                coalesce(c.outcome, 'active'), coalesce(c.s_known, c.status_raw IS NULL),
                {_q(source_file)}, {import_id}, {import_id}, now()::TIMESTAMP
         FROM _canonical c JOIN _new n USING (source_row)""")
-    return con.execute("SELECT count(*) FROM _new").fetchone()[0]
+    return scalar(con, "SELECT count(*) FROM _new")
 
 
-def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: Path) -> dict:
+def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: Path,
+                 also=lambda: None) -> dict:
     """Store one import (its record, the original file and its applications) in one
     transaction.
 
     ``record`` holds the imports-table fields except the ids and counts that this function
-    fills in; returns the record completed. Raises IngestError if a data check fails, after
-    rolling everything back.
+    fills in; ``also`` runs inside the transaction too. Returns the record completed.
+    Raises IngestError if a data check fails, after rolling everything back.
     """
     con.execute("BEGIN TRANSACTION")
     try:
-        import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        import_id = scalar(con, "SELECT nextval('import_id_seq')")
         _store_file(con, original, record)
         _match(con)
         updated = _update_matched(con, import_id, record["source_file"])
@@ -128,10 +130,11 @@ def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: Path) -
             SELECT coalesce(m.application_id, n.application_id), {import_id}, c.source_row
             FROM _canonical c LEFT JOIN _match m USING (source_row)
             LEFT JOIN _new n USING (source_row)""")
-        loaded = con.execute("SELECT count(*) FROM _canonical").fetchone()[0]
+        loaded = scalar(con, "SELECT count(*) FROM _canonical")
         record.update(import_id=import_id, applications_loaded=loaded, applications_new=new,
                       applications_updated=updated)
         _insert_record(con, record)
+        also()  # e.g. remember the mapping, in the same transaction
         failures = failing_checks(con)
         if failures:
             raise IngestError("the import was rolled back because a data check failed: " +
@@ -147,7 +150,7 @@ def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: Path) -
 def _store_file(con, original: Path, record: dict) -> None:
     """Keep the original bytes once per distinct content (zstd, level 1: fast)."""
     sha = record["content_sha256"]
-    if con.execute("SELECT 1 FROM import_files WHERE content_sha256 = ?", [sha]).fetchone():
+    if first_row(con, "SELECT 1 FROM import_files WHERE content_sha256 = ?", [sha]):
         return
     data = original.read_bytes()
     con.execute("INSERT INTO import_files VALUES (?, ?, ?, 'zstd', ?)",
@@ -157,8 +160,8 @@ def _store_file(con, original: Path, record: dict) -> None:
 
 def stored_file(con: duckdb.DuckDBPyConnection, content_sha256: str) -> bytes | None:
     """The original bytes of an imported file, or None if it is not stored."""
-    row = con.execute("SELECT data FROM import_files WHERE content_sha256 = ?",
-                      [content_sha256]).fetchone()
+    row = first_row(con, "SELECT data FROM import_files WHERE content_sha256 = ?",
+                      [content_sha256])
     return zstandard.ZstdDecompressor().decompress(row[0]) if row else None
 
 

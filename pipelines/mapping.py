@@ -26,6 +26,8 @@ IGNORE = "ignore"
 FLAG_VALUES = {"yes", "y", "no", "n", "1", "0", "true", "false", "x", "ja", "nein", "evet",
                "hayir", "是", "否", "✓", "✔", "✗", "-", "n/a", "na", "none", "expired", "g",
                "done", "scheduled", "complete", "completed"}
+_AGGREGATE = re.compile(r"(count|sum|average|avg|number|total|anzahl|summe) (of|von)\b|"
+                        r"(count|sum|total|anzahl)\b")
 _DATE_WORDS = re.compile(r"\b(date|datum|fecha|tarih|when|day)\b|日期|时间")
 _FIELD_WORDS = [("company", "company"), ("title", "job_title"), ("status", "status"),
                 ("salary", "salary"), ("url", "job_url"), ("link", "job_url"),
@@ -165,7 +167,11 @@ def propose_mapping(columns: list[str], profiles: dict[str, ColumnProfile],
 
 
 def _by_words(column: str) -> str | None:
+    """A field named by a word inside the header ('Company Name + Link'), unless the header
+    names an aggregate ('Count of Job Title' in a pivot table)."""
     folded = normalize_header(column)
+    if _AGGREGATE.match(folded):
+        return None
     for word, fld in _FIELD_WORDS:
         if word in folded.split() or any(w.startswith(word) for w in folded.split()):
             return fld

@@ -27,6 +27,7 @@ from pipelines.errors import NoApplications, UnreadableFile
 from pipelines.mapping import header_score
 
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+csv.field_size_limit(1 << 30)  # a pasted job description can exceed the 128 KiB default
 MAX_UNZIPPED_BYTES = 1 << 30  # a workbook that inflates beyond 1 GiB is refused
 MAX_ZIP_RATIO = 200
 FAST_PATH_BYTES = 1 << 16  # larger UTF-8 files are read by DuckDB
@@ -34,9 +35,12 @@ HEADER_SEARCH_ROWS = 30
 _NOT_DATA_SHEET = re.compile(
     r"dashboard|pivot|summary|chart|notes?$|how ?to|instruction|readme|read me|drop ?down|"
     r"^lists?$|settings|lookup|config|uebersicht|übersicht|zusammenfassung|legend|stats", re.I)
-_TOTAL_ROW = r"^(grand )?(total|totals|sum|summe|gesamt|gesamtergebnis|toplam|合计|总计|total:)\b"
+_TOTAL_WORDS = r"\b(grand )?(totals|total|summe|sum|gesamtergebnis|gesamt|toplam)\b|合计|总计"
+_TOTAL_ROW = r"^(" + _TOTAL_WORDS + ")"
+_LETTER = "[a-zà-ÿ\u4e00-\u9fff]"  # a total row holds a label and numbers, no other words
 _RESAVE = "Open it in your spreadsheet program and save it again."
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_WESTERN_SYMBOLS = set("€£¥§°±µ·–—‘’‚“”„•…«»©®™¿¡×÷¢\u00a0")
 _TEXT_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1254", "latin_1", "iso8859_15", "mac_roman",
                    "gb18030", "big5", "shift_jis", "euc_kr"]
 
@@ -64,11 +68,7 @@ def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
     """
     path = Path(path)
     name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UnreadableFile(f"cannot open the file ({exc.strerror}).", file=name,
-                             hint="Check the path and try again.") from None
+    size = check_readable(path).st_size
     if size == 0:
         raise UnreadableFile("the file is empty.", file=name,
                              hint="Export the tracker again and import the new file.")
@@ -81,7 +81,42 @@ def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
                              file=name, hint=_RESAVE)
     if sheet:
         raise UnreadableFile("--sheet applies to workbooks, but this is a text file.", file=name)
+    _refuse_known_formats(path)
     return _read_text(con, path)
+
+
+def _refuse_known_formats(path: Path) -> None:
+    """Name formats that are text but not tables (JSON) or not text at all (PDF, images)."""
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    kind = None
+    if stripped[:1] in (b"{", b"[") or path.suffix.lower() == ".json":
+        kind = "a JSON file"
+    elif head.startswith(b"%PDF"):
+        kind = "a PDF document"
+    elif head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        kind = "an image"
+    if kind:
+        raise UnreadableFile(f"this is {kind}, not a table of applications.", file=path.name,
+                             hint="Export your tracker as CSV or XLSX and import that.")
+
+
+def check_readable(path: Path) -> os.stat_result:
+    """The file's stat. Raises UnreadableFile when it is missing, a folder or not readable."""
+    try:
+        info = path.stat()
+        if path.is_dir():
+            raise UnreadableFile("this is a folder, not a file.", file=path.name,
+                                 hint="Name the tracker file inside it.")
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        reason = "there is no such file" if isinstance(exc, FileNotFoundError) else \
+            f"cannot open the file ({exc.strerror or exc})"
+        raise UnreadableFile(f"{reason}.", file=path.name,
+                             hint="Check the path and try again.") from None
+    return info
 
 
 # --- workbooks -----------------------------------------------------------------------------
@@ -211,9 +246,28 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if b"\x00" in sample:
         raise UnreadableFile("this is not a text table or a spreadsheet.", file=name,
                              hint="Import a CSV, TSV, XLSX, XLS or ODS file.")
+    if _reads_as_western(data):
+        return data.decode("cp1252"), "cp1252"
     guess = from_bytes(data[:200_000], cp_isolation=_TEXT_ENCODINGS).best()
     encoding = guess.encoding if guess else "cp1252"
     return data.decode(encoding, errors="replace"), encoding
+
+
+def _reads_as_western(data: bytes) -> bool:
+    """Windows-1252 (European Excel's CSV) when it decodes and the result looks like Western
+    text: accented letters and typographic symbols standing singly or in pairs inside words,
+    not the runs of odd symbols that other code pages produce when misread."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    runs = re.findall(r"[^\x00-\x7f]+", text)
+    chars = "".join(runs)
+    if not chars:
+        return True
+    fitting = sum(ch.isalpha() or ch in _WESTERN_SYMBOLS for ch in chars)
+    long_runs = [r for r in runs if len(r) > 3]
+    return fitting == len(chars) and all(re.fullmatch(r"[à-ÿ]+", r) for r in long_runs)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -237,12 +291,36 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _parse_text(text: str, delim: str) -> list[list[str | None]]:
+def _parse_text(text: str, delim: str, *, whole: bool = True) -> list[list[str | None]]:
+    """Records of a decoded text table, blank cells as None. With ``whole``, a quote that is
+    opened and never closed (which would swallow the rest of the file into one cell) is
+    refused, naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False)
+    records, starts, line = [], [], 0
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False))
+        for record in reader:
+            records.append([c if c.strip() else None for c in record])
+            starts.append(line + 1)
+            line = reader.line_num
     except csv.Error as exc:
         raise UnreadableFile(f"the file cannot be read as a table ({exc}).") from None
-    return [[c if c.strip() else None for c in r] for r in records]
+    if whole and records and _unclosed_quote(text, delim):
+        raise UnreadableFile(
+            f'a quote (") opened on line {starts[-1]} is never closed, so the rest of the file '
+            "would be read as one cell.",
+            hint="Close or remove that quote in a text editor or spreadsheet program and "
+                 "import again.")
+    return records
+
+
+def _unclosed_quote(text: str, delim: str) -> bool:
+    """True when strict CSV parsing runs off the end of the text inside a quoted field."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _read_text(con, path: Path) -> RawTable:
@@ -253,15 +331,19 @@ def _read_text(con, path: Path) -> RawTable:
     with open(path, "rb") as handle:
         sample = handle.read(FAST_PATH_BYTES if size > FAST_PATH_BYTES else size)
     if size > FAST_PATH_BYTES and _plain_utf8(sample):
-        head, delim = _sniff(sample.decode("utf-8", errors="ignore"), path.name)
-        table = _duckdb_csv(con, path, delim, head)
+        text = sample.decode("utf-8", errors="ignore")
+        head, delim = _sniff(text, path.name)
+        records = _parse_text(text, delim, whole=False)[:HEADER_SEARCH_ROWS * 4]
+        header_line = find_header_row([r for r in records if r]) or 0
+        header_line = [i for i, r in enumerate(records) if r][header_line] + 1
+        table = _duckdb_csv(con, path, delim, head, header_line)
         if table is not None:
             table.encoding, table.delimiter = "utf-8", delim
             return table
     text, encoding = decode_bytes(path.read_bytes(), path.name)
-    head, delim = _sniff(text[:FAST_PATH_BYTES], path.name)
+    _, delim = _sniff(text[:FAST_PATH_BYTES], path.name)
     rows = _parse_text(text, delim)
-    table = _load_rows(con, rows, find_header_row(head))
+    table = _load_rows(con, rows, find_header_row(rows))
     table.encoding, table.delimiter = encoding, delim
     return table
 
@@ -287,7 +369,7 @@ def _sniff(text: str, name: str) -> tuple[list[list[str | None]], str]:
         raise UnreadableFile("this is not a text table or a spreadsheet.", file=name,
                              hint="Import a CSV, TSV, XLSX, XLS or ODS file.")
     delim = sniff_delimiter(text)
-    head = _parse_text(text, delim)[:HEADER_SEARCH_ROWS + 1]
+    head = [r for r in _parse_text(text, delim, whole=False) if r][:HEADER_SEARCH_ROWS + 1]
     if find_header_row(head) is None:
         raise NoApplications("no header row with column names was found.", file=name,
                              hint="The file needs a row of column names such as Company, "
@@ -295,9 +377,11 @@ def _sniff(text: str, name: str) -> tuple[list[list[str | None]], str]:
     return head, delim
 
 
-def _duckdb_csv(con, path: Path, delim: str, head: list[list]) -> RawTable | None:
+def _duckdb_csv(con, path: Path, delim: str, head: list[list],
+                header_line: int) -> RawTable | None:
     """Fast path for large well-formed UTF-8 files: DuckDB's own CSV reader, in parallel
-    when it can be. None when DuckDB refuses the file (the caller falls back)."""
+    when it can be. ``head`` holds the first records without empty lines, as DuckDB numbers
+    them. None when DuckDB refuses the file (the caller falls back)."""
     header = find_header_row(head)
     width = max(len(r) for r in head)
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
@@ -307,9 +391,11 @@ def _duckdb_csv(con, path: Path, delim: str, head: list[list]) -> RawTable | Non
                   f"all_varchar=true, auto_detect=false{options})")
         padded = head[header] + [None] * (width - len(head[header]))
         try:
-            return _finish(con, source, [str(path), delim, columns], padded, header)
+            table = _finish(con, source, [str(path), delim, columns], padded, header)
         except duckdb.Error:
             continue
+        table.header_row = header_line
+        return table
     return None
 
 
@@ -331,14 +417,16 @@ def _load_rows(con, rows: list[list[str | None]], header: int, sheet: str | None
 def _kind_sql(cells: list[str], header_cells: list[str]) -> str:
     """SQL naming rows to leave out: blank (or only unticked checkboxes), a repeat of the
     header, or a total row. Cheap on purpose: one concatenation and a few cells per row."""
-    joined = "concat_ws('', " + ", ".join(cells) + ")"
+    joined = "concat_ws(' ', " + ", ".join(cells) + ")"
     named = [(c, h.strip().lower()) for c, h in zip(cells, header_cells, strict=True) if h][:2]
     repeat = " AND ".join(f"lower(trim({c})) = {_sql_str(h)}" for c, h in named) or "FALSE"
     first = "lower(trim(coalesce(" + ", ".join(cells[:3]) + ", '')))"
     return f"""CASE
         WHEN regexp_full_match({joined}, '(\\s|FALSE)*') THEN 'blank'
         WHEN {repeat} THEN 'repeated header'
-        WHEN regexp_matches({first}, '{_TOTAL_ROW}') THEN 'total'
+        WHEN regexp_matches({first}, '{_TOTAL_ROW}') AND NOT regexp_matches(
+            regexp_replace(lower({joined}), '{_TOTAL_WORDS}', '', 'g'), '{_LETTER}')
+            THEN 'total'
         END"""
 
 

@@ -430,6 +430,16 @@ def write_xlsx(rows, path):
     wb.close()
 
 
+def answer_key():
+    """The (stage, outcome) the generator gave each application, counted: what an import
+    of the sample files must reproduce."""
+    rng = random.Random(SEED)
+    apps = make_apps(rng)
+    assign_outcomes(rng, apps)
+    return Counter((a["stage"] if a["outcome"] != "offer" else "offer", a["outcome"])
+                   for a in apps)
+
+
 def main():
     rng = random.Random(SEED)
     apps = make_apps(rng)

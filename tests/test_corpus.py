@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.db import connect
+from pipelines.db import connect, scalar
 from pipelines.errors import IngestError
 from pipelines.ingest import ingest_file
 from tests.corpus_expectations import EXPECTED
@@ -28,7 +28,7 @@ def test_corpus_file(relative, corpus, tmp_path):
             ingest_file(con, corpus / relative)
         message = str(caught.value)
         assert "\n" not in message and relative.rsplit("/", 1)[-1] in message
-        assert con.execute("SELECT count(*) FROM applications").fetchone()[0] == 0
+        assert scalar(con, "SELECT count(*) FROM applications") == 0
         return
     report = ingest_file(con, corpus / relative)
     assert report.layout == expected["layout"]

@@ -1,0 +1,239 @@
+"""Bad input: every unusable file is refused with one clear line, and the database is left
+exactly as it was before the attempt."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
+from pipelines.ingest import ingest_file
+from pipelines.readers import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
+from tests.conftest import write_xlsx
+
+GOOD = ("Company,Job Title,Date Applied,Status\n"
+        "Acme,Analyst,2025-01-06,Rejected\n"
+        "Globex,Engineer,2025-01-10,Interview\n")
+APP_ROWS = [["Company", "Job Title", "Status"], ["Acme", "Analyst", "Rejected"],
+            ["Globex", "Engineer", "Interview"]]
+
+
+def snapshot(con) -> dict:
+    """Every stored table's row count and a checksum of its contents (applications, imports,
+    the stored files, sources, remembered mappings)."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
+    assert {"applications", "imports", "saved_mappings"} <= set(tables)
+    state = {}
+    for table in tables:
+        rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+        state[table] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return state
+
+
+@pytest.fixture
+def loaded(con, tmp_path):
+    """A database holding one good import of two applications."""
+    path = tmp_path / "good.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    ingest_file(con, path)
+    assert con.execute("SELECT count(*) FROM applications").fetchall() == [(2,)]
+    return con
+
+
+# --- builders: each writes one bad file into a folder and returns its path ---------------------
+
+def _bytes(name: str, data: bytes):
+    def build(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(data)
+        return path
+    return build
+
+
+def _xlsx_bytes() -> bytes:
+    """A real workbook with enough rows that cutting it in half cuts its zip directory off."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("Applications")
+    for r, row in enumerate(APP_ROWS + [[f"Company {i}", "Analyst", "Applied"]
+                                        for i in range(300)]):
+        sheet.write_row(r, 0, row)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _truncated_xlsx(folder: Path) -> Path:
+    data = _xlsx_bytes()
+    return _bytes("cut.xlsx", data[:len(data) // 2])(folder)
+
+
+def _encrypted_ole(name: str):
+    """What Excel writes for a password-protected workbook: an OLE compound file whose
+    directory names an 'EncryptionInfo' stream."""
+    data = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) +
+            "EncryptionInfo".encode("utf-16-le") + bytes(1024))
+    return _bytes(name, data)
+
+
+def _zip_bomb_ratio(folder: Path) -> Path:
+    """A real workbook plus a 60 MiB member of zeros: over 50 MiB and inflating more than
+    MAX_ZIP_RATIO times its packed size."""
+    source = write_xlsx(folder, "source.xlsx", {"Applications": APP_ROWS})
+    path = folder / "bomb.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr("xl/media/image1.bin", bytes(60 << 20))
+    with zipfile.ZipFile(path) as archive:
+        total = sum(i.file_size for i in archive.infolist())
+        packed = sum(i.compress_size for i in archive.infolist())
+    assert 50 << 20 < total < MAX_UNZIPPED_BYTES and total / packed > MAX_ZIP_RATIO
+    return path
+
+
+def _zip_bomb_declared(folder: Path) -> Path:
+    """A small workbook whose zip directory declares a member of ~4 GiB uncompressed."""
+    source = write_xlsx(folder, "source.xlsx", {"Applications": APP_ROWS})
+    path = folder / "declared.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr("xl/media/image1.bin", bytes(1000))
+    data = bytearray(path.read_bytes())
+    entry = data.rfind(b"PK\x01\x02")  # the last central-directory entry: image1.bin
+    struct.pack_into("<I", data, entry + 24, 0xFFFF_FF00)  # its uncompressed size
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as archive:
+        assert sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES
+    return path
+
+
+def _pivot_xlsx(folder: Path) -> Path:
+    return write_xlsx(folder, "pivot.xlsx", {"Pivot": [
+        ["Row Labels", "Count of Company"], ["Applied", 10], ["Rejected", 5],
+        ["Interview", 2], ["Grand Total", 17]]})
+
+
+def _pivot_count_of_title_xlsx(folder: Path) -> Path:
+    return write_xlsx(folder, "pivot.xlsx", {"Sheet2": [
+        ["Status", "Count of Job Title"], ["Applied", 10], ["Rejected", 5],
+        ["Interview", 2], ["Grand Total", 17]]})
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 8
+PDF = (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\n"
+       + bytes(range(256)) * 8)
+
+BAD_INPUTS = [
+    # id, builder, overrides, expected class, words the message must hold
+    ("empty file", _bytes("t.csv", b""), None, UnreadableFile, "empty"),
+    ("whitespace only", _bytes("t.csv", b"  \r\n\n\t \n"), None, UnreadableFile, "no text"),
+    ("header only", _bytes("t.csv", b"Company,Job Title,Date Applied,Status\r\n"), None,
+     NoApplications, "no data rows"),
+    ("png renamed .csv", _bytes("t.csv", PNG), None, UnreadableFile, "not a table"),
+    ("pdf renamed .csv", _bytes("t.csv", PDF), None, UnreadableFile, "not a table"),
+    ("text renamed .xlsx", _bytes("t.xlsx", GOOD.encode()), None, UnreadableFile,
+     "not a valid .xlsx"),
+    ("truncated xlsx", _truncated_xlsx, None, UnreadableFile, "damaged"),
+    ("encrypted xlsx", _encrypted_ole("t.xlsx"), None, UnreadableFile, "password"),
+    ("encrypted xls", _encrypted_ole("t.xls"), None, UnreadableFile, "password"),
+    ("zip bomb by ratio", _zip_bomb_ratio, None, UnreadableFile, "compression bomb"),
+    ("zip bomb by declared size", _zip_bomb_declared, None, UnreadableFile, "compression bomb"),
+    ("no company or title column",
+     _bytes("t.csv", b"Date Applied,Status,Notes\n2025-01-06,Rejected,x\n2025-01-07,Applied,y\n"),
+     None, MappingError, "which company or job"),
+    ("companies without status or dates",
+     _bytes("t.csv", b"Company,Website,Industry\nAcme,acme.com,Retail\nGlobex,globex.com,Energy\n"),
+     None, NoApplications, "list of companies"),
+    ("linkedin saved jobs",
+     _bytes("Saved Jobs.csv", b"Saved Date,Job Url,Job Title,Company Name\n"
+                              b"2025-01-06,https://www.linkedin.com/jobs/view/1,Analyst,Acme\n"),
+     None, NoApplications, "Saved Jobs"),
+    ("pivot of statuses", _pivot_xlsx, None, IngestError, ""),
+    ("pivot counting job titles", _pivot_count_of_title_xlsx, None, IngestError, ""),
+    ("counts per company",
+     _bytes("t.csv", b"Company,Applications,Rejections,Interviews\n"
+                     b"Acme,5,3,2\nGlobex,4,2,1\nInitech,2,1,0\n"),
+     None, IngestError, ""),
+    ("status counts csv", _bytes("t.csv", b"Status,Count\nApplied,10\nRejected,7\nTotal,17\n"),
+     None, IngestError, ""),
+    ("map names a missing column", _bytes("t.csv", GOOD.encode()), {"Role": "job_title"},
+     MappingError, "'Role'"),
+    ("map names an unknown field", _bytes("t.csv", GOOD.encode()), {"Job Title": "jobtitle"},
+     MappingError, "unknown field 'jobtitle'"),
+    ("header only with a map",
+     _bytes("t.csv", b"Company,Gig,Date Applied,Status\r\n"), {"Gig": "job_title"},
+     NoApplications, "no data rows"),
+]
+
+
+@pytest.mark.parametrize(("build", "overrides", "expected", "words"),
+                         [case[1:] for case in BAD_INPUTS], ids=[case[0] for case in BAD_INPUTS])
+def test_bad_input_refused_in_one_line_and_database_unchanged(
+        loaded, tmp_path, build, overrides, expected, words):
+    """Refused in one line naming the file and what to do; no stored table changes."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    path = build(folder)
+    before = snapshot(loaded)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(loaded, path, overrides=overrides)
+    error = caught.value
+    message = str(error)
+    assert isinstance(error, expected), message
+    assert "\n" not in message and "\r" not in message
+    assert message.startswith(f"{path.name}: "), message
+    assert words in message
+    assert error.hint, f"no advice on what to do: {message}"
+    assert snapshot(loaded) == before
+
+
+@pytest.mark.parametrize("text", [
+    '[{"Company": "Acme", "Job Title": "Analyst", "Status": "Rejected"},'
+    ' {"Company": "Globex", "Job Title": "Engineer", "Status": "Applied"}]',
+    '[\n  {\n    "company": "Acme",\n    "title": "Analyst",\n    "status": "Rejected"\n  }\n]\n',
+], ids=["one line", "pretty-printed"])
+def test_json_file_is_refused_as_not_a_table(loaded, tmp_path, text):
+    """A JSON export is refused as not a table (suggesting CSV); the database is unchanged."""
+    path = tmp_path / "applications.json"
+    path.write_text(text, encoding="utf-8")
+    before = snapshot(loaded)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(loaded, path)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("applications.json: ")
+    said = message.removeprefix("applications.json: ")
+    assert "JSON" in said or "not a text table" in said, message
+    assert "CSV" in said
+    assert snapshot(loaded) == before
+
+
+def test_missing_file_is_one_line(loaded, tmp_path):
+    """A path that does not exist is refused with one UnreadableFile line."""
+    before = snapshot(loaded)
+    with pytest.raises(UnreadableFile) as caught:
+        ingest_file(loaded, tmp_path / "nope.csv")
+    assert str(caught.value).startswith("nope.csv: there is no such file")
+    assert snapshot(loaded) == before
+
+
+def test_good_file_still_loads_after_refusals(loaded, tmp_path):
+    """A refusal leaves the connection usable: the next good file loads normally."""
+    bad = tmp_path / "empty.csv"
+    bad.write_bytes(b"")
+    with pytest.raises(UnreadableFile):
+        ingest_file(loaded, bad)
+    more = tmp_path / "more.csv"
+    more.write_text("Company,Job Title,Date Applied,Status\nInitech,Analyst,2025-02-01,Applied\n",
+                    encoding="utf-8")
+    report = ingest_file(loaded, more)
+    assert (report.applications_loaded, report.applications_new) == (1, 1)
+    assert loaded.execute("SELECT count(*) FROM applications").fetchall() == [(3,)]
