@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from pipelines.canonical import canonicalise
 from pipelines.db import first_row, scalar
 from pipelines.errors import IngestError, MappingError, NoApplications
 from pipelines.layouts import LAYOUTS, detect_layout, stage, transition_columns
-from pipelines.load import write_import
+from pipelines.load import pack_file, write_import
 from pipelines.mapping import normalize_header, propose_mapping
 from pipelines.profile import distinct_values, profile_columns
 from pipelines.readers import check_readable, read_file
@@ -52,14 +53,6 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def layout_key(columns: list[str]) -> str:
@@ -108,7 +101,13 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportRepor
     if layout is not None and layout not in LAYOUTS:
         raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
     check_readable(path)
-    sha = file_sha256(path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        packing = pool.submit(pack_file, path)  # hash and compress while DuckDB reads
+        return _ingest_read(con, path, name, sheet, overrides, layout, packing)
+
+
+def _ingest_read(con, path: Path, name: str, sheet, overrides, layout,
+                 packing: Future) -> ImportReport:
     raw = read_file(con, path, sheet)
     key = layout_key(raw.columns)
     saved_overrides, saved_layout = _saved(con, key)
@@ -128,7 +127,8 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportRepor
                           delimiter=raw.delimiter)
     remember = (lambda: _save(con, key, {**saved_overrides, **overrides},
                               layout or saved_layout)) if overrides or layout else (lambda: None)
-    previous = _previous_import(con, sha, raw.sheet, report.mapping, chosen)
+    packed = packing.result()
+    previous = _previous_import(con, packed.sha256, raw.sheet, report.mapping, chosen)
     if previous:
         report.already_imported, report.import_id = True, previous[0]
         remember()
@@ -142,8 +142,8 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportRepor
     report.unparsed_date_rows = found.unparsed_date_rows
     if scalar(con, "SELECT count(*) FROM _canonical") == 0:
         raise NoApplications(_nothing_found(report), hint=_nothing_hint(report))
-    record = {**report.as_dict(), "content_sha256": sha, "layout_key": key}
-    write_import(con, record, original=path, also=remember)
+    record = {**report.as_dict(), "content_sha256": packed.sha256, "layout_key": key}
+    write_import(con, record, original=packed, also=remember)
     for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):
         setattr(report, fld, record[fld])
     return report

@@ -8,7 +8,9 @@ two sources is stored once with what each source knows.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -110,7 +112,7 @@ def _insert_new(con, import_id: int, source_file: str) -> int:
     return scalar(con, "SELECT count(*) FROM _new")
 
 
-def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: Path,
+def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: PackedFile,
                  also=lambda: None) -> dict:
     """Store one import (its record, the original file and its applications) in one
     transaction.
@@ -147,22 +149,43 @@ def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: Path,
     return record
 
 
-def _store_file(con, original: Path, record: dict) -> None:
-    """Keep the original bytes once per distinct content (zstd, level 1: fast)."""
-    sha = record["content_sha256"]
-    if first_row(con, "SELECT 1 FROM import_files WHERE content_sha256 = ?", [sha]):
+@dataclass(frozen=True)
+class PackedFile:
+    """A file's content hash, size and zstd-compressed bytes, from one read."""
+
+    sha256: str
+    size: int
+    data: bytes
+
+
+def pack_file(path: Path) -> PackedFile:
+    """Hash and compress a file in one pass (zstd level 1: fast; both release the GIL, so
+    this can run in a thread while DuckDB reads the same file)."""
+    digest, size = hashlib.sha256(), 0
+    packer = zstandard.ZstdCompressor(level=1).compressobj()
+    chunks = []
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+            size += len(block)
+            chunks.append(packer.compress(block))
+    chunks.append(packer.flush())
+    return PackedFile(digest.hexdigest(), size, b"".join(chunks))
+
+
+def _store_file(con, packed: PackedFile, record: dict) -> None:
+    """Keep the original bytes once per distinct content."""
+    if first_row(con, "SELECT 1 FROM import_files WHERE content_sha256 = ?", [packed.sha256]):
         return
-    data = original.read_bytes()
     con.execute("INSERT INTO import_files VALUES (?, ?, ?, 'zstd', ?)",
-                [sha, record["source_file"], len(data),
-                 zstandard.ZstdCompressor(level=1).compress(data)])
+                [packed.sha256, record["source_file"], packed.size, packed.data])
 
 
 def stored_file(con: duckdb.DuckDBPyConnection, content_sha256: str) -> bytes | None:
     """The original bytes of an imported file, or None if it is not stored."""
     row = first_row(con, "SELECT data FROM import_files WHERE content_sha256 = ?",
                       [content_sha256])
-    return zstandard.ZstdDecompressor().decompress(row[0]) if row else None
+    return zstandard.ZstdDecompressor().decompressobj().decompress(row[0]) if row else None
 
 
 def _insert_record(con, record: dict) -> None:
