@@ -20,7 +20,7 @@ from pipelines.normalize.sizes import parse_org_size
 from pipelines.normalize.statuses import classify_statuses
 from pipelines.normalize.text import clean_company, clean_title, company_key, title_key
 
-_SPACES = "'[\u00a0\u2007\u202f\u200b\ufeff\t]+'"
+_ODD_SPACES = "\u00a0\u2007\u202f\t"  # turned into plain spaces in free-text fields
 
 
 @dataclass
@@ -93,7 +93,10 @@ def _size_map(con) -> None:
 
 
 def _clean_sql(column: str) -> str:
-    return f"nullif(trim(regexp_replace({column}, {_SPACES}, ' ', 'g')), '')"
+    """Free text tidied in SQL: odd spaces made plain, ends trimmed, empty as NULL
+    (translate is a character map, far cheaper than a regular expression per row)."""
+    spaces = " " * len(_ODD_SPACES)
+    return f"nullif(trim(translate({column}, '{_ODD_SPACES}', '{spaces}')), '')"
 
 
 def canonicalise(con: duckdb.DuckDBPyConnection) -> CanonicalReport:
