@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.db import scalar
-from pipelines.normalize.dates import parse_dates
+from pipelines.normalize.dates import date_order_evidence, parse_dates
 from pipelines.normalize.salary import parse_salary
 from pipelines.normalize.sizes import parse_org_size
 from pipelines.normalize.statuses import classify_statuses
@@ -32,6 +32,8 @@ class CanonicalReport:
     unparsed_dates: dict[str, list[str]] = field(default_factory=dict)
     unparsed_date_rows: int = 0
     duplicates_merged: int = 0
+    dayfirst: bool | None = None     # the date order used, None when no numeric dates
+    date_order_reason: str = ""
 
 
 def _distinct(con, column: str) -> pd.Series:
@@ -57,12 +59,46 @@ def _status_map(con) -> None:
         "s_pre": found["pre_application"]}))
 
 
-def _date_map(con, column: str) -> None:
+DATE_COLUMNS = ("applied_raw", "outcome_raw", "created_raw")
+
+
+def decide_date_order(con, hint: bool | None, forced: bool | None) -> tuple[bool | None, str]:
+    """Day-first or month-first for every date column of the import, and why.
+
+    One order for the whole file: a day above 12 anywhere proves it. Without proof, the
+    user's choice, else the file's hint (semicolons, headers in a day-first language), else
+    dots and dashes mean day-first and slashes month-first.
+    """
+    values = pd.concat([_distinct(con, c) for c in DATE_COLUMNS])
+    total, day_proofs, month_proofs, european = date_order_evidence(values)
+    if forced is not None:
+        return forced, "as chosen"
+    if not total:
+        return None, ""
+    if day_proofs != month_proofs:
+        return day_proofs > month_proofs, "proved by the dates"
+    if hint is not None:
+        return hint, "assumed from the file's language and separators"
+    return european > total - european, "assumed from how the dates are written"
+
+
+def _date_map(con, column: str, dayfirst: bool | None) -> None:
+    """Distinct date texts → dates. Whole numbers in the serial range are Excel serials;
+    dates without a year take the column's most common year."""
     raw = _distinct(con, column)
-    parsed = parse_dates(raw, allow_serials=False) if len(raw) else pd.Series([], dtype="object")
+    if not len(raw):
+        _register(con, f"_dates_{column}", pd.DataFrame({
+            "raw": pd.Series([], dtype="string"), "d": pd.Series([], dtype="object")}))
+        return
+    # In a column known to hold dates, a whole number in the serial range (1990-2100) is an
+    # Excel date that lost its format.
+    parsed = parse_dates(raw, dayfirst=dayfirst, allow_serials=True)
+    years = parsed.dt.year.dropna()
+    if parsed.isna().any() and len(years):
+        parsed = parsed.fillna(parse_dates(raw, dayfirst=dayfirst, allow_serials=True,
+                                           default_year=int(years.mode().iloc[0])))
     _register(con, f"_dates_{column}", pd.DataFrame({
-        "raw": raw.astype("string"), "d": pd.to_datetime(parsed, errors="coerce").dt.date
-        if len(raw) else pd.Series([], dtype="object")}))
+        "raw": raw.astype("string"), "d": pd.to_datetime(parsed, errors="coerce").dt.date}))
 
 
 def _text_map(con, column: str, clean, key) -> None:
@@ -99,13 +135,18 @@ def _clean_sql(column: str) -> str:
     return f"nullif(trim(translate({column}, '{_ODD_SPACES}', '{spaces}')), '')"
 
 
-def canonicalise(con: duckdb.DuckDBPyConnection) -> CanonicalReport:
+def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None = None,
+                 dayfirst: bool | None = None) -> CanonicalReport:
     """Create ``_canonical``: one row per application in this import, normalised and
-    de-duplicated, with the reasons rows were left out counted in the report."""
+    de-duplicated, with the reasons rows were left out counted in the report.
+    ``dayfirst`` forces the date order; ``dayfirst_hint`` is used when the dates leave it
+    open."""
+    report = CanonicalReport()
     _status_map(con)
-    _date_map(con, "applied_raw")
-    _date_map(con, "outcome_raw")
-    _date_map(con, "created_raw")
+    order, report.date_order_reason = decide_date_order(con, dayfirst_hint, dayfirst)
+    report.dayfirst = order
+    for column in DATE_COLUMNS:
+        _date_map(con, column, order)
     _text_map(con, "company", clean_company, company_key)
     _text_map(con, "job_title", clean_title, title_key)
     _salary_map(con)
@@ -144,12 +185,15 @@ def canonicalise(con: duckdb.DuckDBPyConnection) -> CanonicalReport:
         LEFT JOIN _text_job_title tt ON tt.raw = s.job_title
         LEFT JOIN _salary_map sal ON sal.raw = s.salary_raw
         LEFT JOIN _size_map sz ON sz.raw = s.org_size_raw""")
-    report = CanonicalReport()
-    con.execute("""CREATE OR REPLACE TEMP TABLE _judged AS SELECT *,
-            hash(company_key, title_key, applied_on, source_ref, occurrence) AS dedupe_key,
+    # An outcome date belongs to an ended application ('Last updated' on an open one is not).
+    con.execute("""CREATE OR REPLACE TEMP TABLE _judged AS SELECT * REPLACE (
+                CASE WHEN outcome <> 'active' THEN outcome_on END AS outcome_on),
+            outcome_on AS outcome_read,
+            hash(company_key, title_key, applied_on, source_ref, occurrence,
+                 lower(location)) AS dedupe_key,
             'a' || md5(concat_ws('|', coalesce(company_key, ''), coalesce(title_key, ''),
                                  coalesce(applied_on::VARCHAR, ''), coalesce(source_ref, ''),
-                                 coalesce(occurrence, '')))[:16]
+                                 coalesce(occurrence, ''), coalesce(lower(location), '')))[:16]
                 AS new_id, CASE
             WHEN company IS NULL AND job_title IS NULL AND source_ref IS NULL
                 THEN 'no company or job title'
@@ -170,10 +214,11 @@ def _report_unknowns(con, report: CanonicalReport) -> None:
     report.unknown_statuses = dict(con.execute(
         "SELECT status_raw, count(*) FROM _judged WHERE skip_reason IS NULL AND NOT s_known "
         "GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
-    for column, raw in (("date applied", "applied"), ("outcome date", "outcome")):
+    for column, raw, read in (("date applied", "applied_raw", "applied_on"),
+                              ("outcome date", "outcome_raw", "outcome_read")):
         rows = con.execute(
-            f"SELECT {raw}_raw, count(*) FROM _judged WHERE skip_reason IS NULL "
-            f"AND {raw}_raw IS NOT NULL AND {raw}_on IS NULL GROUP BY ALL ORDER BY 2 DESC, 1"
+            f"SELECT {raw}, count(*) FROM _judged WHERE skip_reason IS NULL "
+            f"AND {raw} IS NOT NULL AND {read} IS NULL GROUP BY ALL ORDER BY 2 DESC, 1"
         ).fetchall()
         if rows:
             report.unparsed_dates[column] = [r[0] for r in rows[:5]]

@@ -20,6 +20,7 @@ from pipelines.layouts import LAYOUTS
 from pipelines.mapping import parse_overrides
 from pipelines.report import format_report
 
+_DATE_ORDERS = {"dmy": True, "mdy": False, None: None}
 EXIT_BAD_INPUT = 2
 EXIT_DB = 3
 
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="map a source column onto a field, e.g. --map 'Role name=job_title'"
                              " (remembered for files with the same columns)")
     ingest.add_argument("--layout", choices=LAYOUTS, help="override the detected layout")
+    ingest.add_argument("--dates", choices=("dmy", "mdy"),
+                        help="how to read dates like 4/3/2025: dmy = 4 March, mdy = April 3 "
+                             "(default: proved from the dates, else guessed from the file)")
     return parser
 
 
@@ -56,7 +60,7 @@ def _ingest(args: argparse.Namespace) -> int:
         for name in args.files:
             try:
                 report = ingest_file(con, Path(name), sheet=args.sheet, overrides=overrides,
-                                     layout=args.layout)
+                                     layout=args.layout, dayfirst=_DATE_ORDERS[args.dates])
             except IngestError as exc:
                 print(f"silverlining: {exc}", file=sys.stderr)
                 status = EXIT_BAD_INPUT

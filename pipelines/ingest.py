@@ -19,7 +19,7 @@ import duckdb
 from pipelines.canonical import canonicalise
 from pipelines.db import first_row, scalar
 from pipelines.errors import IngestError, MappingError, NoApplications
-from pipelines.layouts import LAYOUTS, detect_layout, stage, transition_columns
+from pipelines.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, stage, transition_columns
 from pipelines.load import pack_file, write_import
 from pipelines.mapping import normalize_header, propose_mapping
 from pipelines.profile import distinct_values, profile_columns
@@ -48,6 +48,8 @@ class ImportReport:
     unparsed_date_rows: int = 0
     import_id: int | None = None
     already_imported: bool = False
+    date_order: str = ""          # e.g. 'day first (proved by the dates)'; '' without dates
+    warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
 
@@ -80,8 +82,12 @@ def _previous_import(con, sha: str, sheet: str | None, mapping: dict, layout: st
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
                 sheet: str | None = None, overrides: dict[str, str] | None = None,
-                layout: str | None = None, display_name: str | None = None) -> ImportReport:
+                layout: str | None = None, display_name: str | None = None,
+                dayfirst: bool | None = None) -> ImportReport:
     """Import one tracker file into the database and report what happened.
+
+    ``dayfirst`` forces the order of numeric dates (True: 4/3/2025 is 4 March); by default
+    it is proved from the dates or assumed from the file.
 
     Raises UnreadableFile, NoApplications or MappingError (all IngestError) naming the file.
     """
@@ -89,7 +95,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
     name = display_name or path.name
     cursor = con.cursor()  # its own temporary tables and transaction, gone when it closes
     try:
-        return _ingest(cursor, path, name, sheet, overrides or {}, layout)
+        return _ingest(cursor, path, name, sheet, overrides or {}, layout, dayfirst)
     except IngestError as exc:
         exc.file = name
         raise
@@ -97,16 +103,16 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
         cursor.close()
 
 
-def _ingest(con, path: Path, name: str, sheet, overrides, layout) -> ImportReport:
+def _ingest(con, path: Path, name: str, sheet, overrides, layout, dayfirst) -> ImportReport:
     if layout is not None and layout not in LAYOUTS:
         raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
     check_readable(path)
     with ThreadPoolExecutor(max_workers=1) as pool:
         packing = pool.submit(pack_file, path)  # hash and compress while DuckDB reads
-        return _ingest_read(con, path, name, sheet, overrides, layout, packing)
+        return _ingest_read(con, path, name, sheet, overrides, layout, dayfirst, packing)
 
 
-def _ingest_read(con, path: Path, name: str, sheet, overrides, layout,
+def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
                  packing: Future) -> ImportReport:
     raw = read_file(con, path, sheet)
     key = layout_key(raw.columns)
@@ -134,7 +140,13 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout,
         remember()
         return report
     stage(con, chosen, raw.columns, mapping)
-    found = canonicalise(con)
+    found = canonicalise(con, dayfirst_hint=dayfirst_hint(raw, mapping), dayfirst=dayfirst)
+    if found.dayfirst is not None:
+        report.date_order = (f"{'day' if found.dayfirst else 'month'} first "
+                             f"({found.date_order_reason})")
+    if "status" not in mapping.fields and chosen == "status_column":
+        report.warnings.append("no status column was found, so every application counts as "
+                               "active; name yours with --map 'Column=status'.")
     report.skipped = {**raw.skipped, **found.skipped}
     report.rows_skipped = sum(v for k, v in report.skipped.items())
     report.unknown_statuses = found.unknown_statuses
@@ -158,6 +170,10 @@ def _assign_roles(columns: list[str], mapping, layout: str) -> None:
     if layout == "date_columns":
         for column in columns:
             mapping.assign_role(column, "day applied")
+    if layout == "linkedin":
+        for column in columns:
+            if normalize_header(column) in LINKEDIN_OWN:
+                mapping.assign_role(column, "ignore")
 
 
 def _require_identity(columns: list[str], mapping, layout: str) -> None:
@@ -169,6 +185,24 @@ def _require_identity(columns: list[str], mapping, layout: str) -> None:
         "no column says which company or job each row is about.",
         hint="Name one with --map 'Column=company' (or =job_title). The columns are: " +
              ", ".join(map(repr, columns)) + ".")
+
+
+_DAY_FIRST_WORDS = {"firma", "empresa", "entreprise", "poste", "cargo", "vaga", "datum", "fecha",
+                    "data", "stato", "estado", "statut", "ort", "ville", "ciudad", "plaats",
+                    "bedrijf", "azienda", "unternehmen", "stelle", "sirket", "durum", "tarih",
+                    "notizen", "bemerkung", "notas", "situacao", "jobtitel", "bewerbungsdatum",
+                    "einreichdatum", "functie", "vacature", "sollicitatiedatum"}
+
+
+def dayfirst_hint(raw, mapping) -> bool | None:
+    """True when the file looks European or otherwise day-first: semicolons (European
+    Excel), or headers in a language that writes the day first; None when nothing says."""
+    if raw.delimiter == ";":
+        return True
+    words = {w for column in mapping.fields.values() for w in normalize_header(column).split()}
+    if words & _DAY_FIRST_WORDS or any(not column.isascii() for column in mapping.fields.values()):
+        return True
+    return None
 
 
 def _refuse_summary(mapping, profiles) -> None:

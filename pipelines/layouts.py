@@ -31,7 +31,9 @@ FALSE_FLAGS = ("no", "n", "false", "0", "nein", "-", "n/a", "na", "none", "hayir
 STOPPED_FLAGS = ("no", "n", "false", "nein", "hayir", "hayır", "否", "✗")
 CELL_OUTCOMES = {"g": "no_response", "ghosted": "no_response", "ghost": "no_response",
                  "r": "rejected", "rejected": "rejected", "rej": "rejected"}
-_LINKEDIN = {"application date", "company name", "job title", "job url"}
+_LINKEDIN = {"application date", "job title", "job url"}  # and "company name"
+LINKEDIN_OWN = {"contact email", "contact phone number", "resume name",
+                 "question and answers"}  # the applicant's own details, not a contact
 _LINKEDIN_SAVED = {"saved date", "company name", "job title", "job url"}
 _TRANSITION_PAIRS = [("source", "target"), ("from", "to"), ("from stage", "to stage"),
                      ("source stage", "target stage"), ("from status", "to status")]
@@ -55,7 +57,8 @@ def detect_layout(columns: list[str], mapping: Mapping, distinct_status: list[st
         return "transitions"
     if is_date_header(columns):
         return "date_columns"
-    if _LINKEDIN <= folded and "status" not in mapping.fields:
+    if _LINKEDIN <= folded and folded & {"company name", "organization"} and \
+            "status" not in mapping.fields:
         return "linkedin"
     if "status_history" in mapping.fields:
         return "multi_status"
@@ -113,10 +116,42 @@ def _staged_select(exprs: dict[str, str], *, applied: str = "TRUE", not_applied:
 
 
 def _field_exprs(columns: list[str], mapping: Mapping) -> dict[str, str]:
+    """Staged column → SQL over the raw columns, for every mapped field. A salary spread
+    over min, max and currency columns is joined into one text ('80000 - 95000 EUR')."""
     exprs = {}
     for fld, col in mapping.fields.items():
         exprs[RAW_FIELDS.get(fld, fld)] = _text(_col(columns, col))
+    if "salary_max" in exprs or "salary_currency" in exprs:
+        parts = [exprs.get("salary_raw", "NULL"), "'- ' || " + exprs.get("salary_max", "NULL"),
+                 exprs.get("salary_currency", "NULL")]
+        exprs["salary_raw"] = f"nullif(concat_ws(' ', {', '.join(parts)}), '')"
+    for column, role in mapping.roles.items():
+        if role == "company and title":
+            exprs["company"], exprs["job_title"] = _split_name(_text(_col(columns, column)))
     return exprs
+
+
+_JOB_WORDS = (r"(?i)\b(engineer|developer|manager|analyst|designer|director|intern|internship|"
+              r"scientist|consultant|specialist|lead|officer|associate|coordinator|architect|"
+              r"administrator|assistant|head|vp|president|product|marketing|sales|data|"
+              r"software|senior|junior|staff|principal|writer|editor|researcher|teacher)\b")
+NAME_SEPARATOR = r"\s+(?:[–—|@-]|at|bei|chez)\s+"
+
+
+def _split_name(value: str) -> tuple[str, str]:
+    """SQL for (company, title) from one 'Company – Role' or 'Role @ Company' cell: after
+    '@' or 'at' the company comes second; otherwise the part with job words is the title."""
+    left = f"trim(regexp_extract({value}, '^(.*?){NAME_SEPARATOR}', 1))"
+    right = f"trim(regexp_replace({value}, '^(.*?){NAME_SEPARATOR}', ''))"
+    title_first = (f"(regexp_matches({value}, '\\s(@|at|bei|chez)\\s') OR "
+                   f"(regexp_matches({left}, '{_JOB_WORDS}') AND NOT "
+                   f"regexp_matches({right}, '{_JOB_WORDS}')))")
+    split = f"regexp_matches({value}, '{NAME_SEPARATOR}')"
+    company = (f"CASE WHEN NOT {split} THEN {value} WHEN {title_first} THEN {right} "
+               f"ELSE {left} END")
+    title = (f"CASE WHEN NOT {split} THEN NULL WHEN {title_first} THEN {left} "
+             f"ELSE {right} END")
+    return company, title
 
 
 def _in(expr: str, words) -> str:

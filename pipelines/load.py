@@ -38,6 +38,7 @@ def _match(con) -> None:
         WITH cand AS (
             SELECT c.source_row, a.application_id,
                    c.applied_on IS NOT DISTINCT FROM a.applied_on AS same_day,
+                   lower(c.location) IS NOT DISTINCT FROM lower(a.location) AS same_place,
                    coalesce(abs(date_diff('day', c.applied_on, a.applied_on)), 0) AS gap
             FROM _canonical c JOIN applications a
               ON c.company_key IS NOT DISTINCT FROM a.company_key
@@ -48,11 +49,13 @@ def _match(con) -> None:
                    OR abs(date_diff('day', c.applied_on, a.applied_on)) <= {MATCH_WINDOW_DAYS})),
         best AS (
             SELECT *, row_number() OVER (PARTITION BY source_row
-                                         ORDER BY same_day DESC, gap, application_id) AS r
+                                         ORDER BY same_day DESC, same_place DESC, gap,
+                                                  application_id) AS r
             FROM cand)
         SELECT source_row, application_id FROM (
             SELECT *, row_number() OVER (PARTITION BY application_id
-                                         ORDER BY same_day DESC, gap, source_row) AS r2
+                                         ORDER BY same_day DESC, same_place DESC, gap,
+                                                  source_row) AS r2
             FROM best WHERE r = 1)
         WHERE r2 = 1""")
 

@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from pipelines.errors import MappingError
-from pipelines.normalize.statuses import classify_status
+from pipelines.normalize.statuses import classify_status, fold
 
 FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_history",
           "outcome_on", "feedback", "notes",
           "location", "salary", "source_channel", "referral", "contact", "org_size", "org_type",
-          "job_url", "source_ref", "from_stage", "to_stage")
+          "job_url", "source_ref", "from_stage", "to_stage", "salary_max", "salary_currency")
 IGNORE = "ignore"
 FLAG_VALUES = {"yes", "y", "no", "n", "1", "0", "true", "false", "x", "ja", "nein", "evet",
                "hayir", "是", "否", "✓", "✔", "✗", "-", "n/a", "na", "none", "expired", "g",
                "done", "scheduled", "complete", "completed"}
 _AGGREGATE = re.compile(r"(count|sum|average|avg|number|total|anzahl|summe) (of|von)\b|"
                         r"(count|sum|total|anzahl)\b")
+_NOT_STAGE_WORDS = re.compile(r"\b(count|due|item|number|total|id|link|url|score|name|rate|"
+                              r"percent|average|sum)\b")
 _DATE_WORDS = re.compile(r"\b(date|datum|fecha|tarih|when|day)\b|日期|时间")
 _FIELD_WORDS = [("company", "company"), ("title", "job_title"), ("status", "status"),
                 ("salary", "salary"), ("url", "job_url"), ("link", "job_url"),
@@ -38,10 +39,7 @@ _FIELD_WORDS = [("company", "company"), ("title", "job_title"), ("status", "stat
 
 def normalize_header(name: object) -> str:
     """Fold a header for lookup: no accents, lower case, punctuation as spaces."""
-    text = unicodedata.normalize("NFKD", str(name)).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("ı", "i")
-    text = re.sub(r"[^0-9a-z\u00c0-\u024f\u0400-\u04ff\u4e00-\u9fff]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return fold(str(name), collapse=False)
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +78,9 @@ class ColumnProfile:
     urls: float
     flags: float
     numbers: float
+    statuses: float = 0.0   # values that read as a status ('Rejected', 'Phone screen')
+    pairs: float = 0.0      # values that join two names ('Acme – Data Analyst')
+    serials: float = 0.0    # whole numbers in the range of Excel date serials
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _accepts(fld: str, profile: ColumnProfile) -> bool:
     if profile.filled == 0:
         return True
     if fld in ("applied_on", "outcome_on", "created_on"):
-        return profile.dates >= 0.3
+        return profile.dates >= 0.3 or profile.serials >= 0.8
     if fld == "job_url":
         return profile.urls >= 0.3 or profile.dates < 0.5
     return True
@@ -123,10 +124,13 @@ def _accepts(fld: str, profile: ColumnProfile) -> bool:
 
 def _is_stage_column(name: str, profile: ColumnProfile) -> tuple[str | None, str | None] | None:
     """(stage, outcome) when a column named like a stage holds flags or dates."""
-    if _DATE_WORDS.search(normalize_header(name)) and profile.dates >= 0.5:
+    folded = normalize_header(name)
+    if _DATE_WORDS.search(folded) and profile.dates >= 0.5:
         return None  # 'Date Applied (MM/DD/YYYY)' holding dates is a date, not a stage
+    if _NOT_STAGE_WORDS.search(folded):
+        return None  # 'Checklist Item Completed Count', 'Due Complete' count or schedule
     stage, outcome, known, pre = classify_status(name)
-    if not known or pre or profile.filled == 0 and not (stage or outcome):
+    if not known or pre or profile.filled == 0:
         return None
     if profile.filled and profile.flags + profile.dates < 0.6:
         return None
@@ -179,17 +183,27 @@ def _by_words(column: str) -> str | None:
 
 
 def _by_values(mapping: Mapping, profiles: dict[str, ColumnProfile]) -> None:
-    """Columns no name placed: a column of links is the job URL, a column of dates the date
-    applied, when those fields are still free."""
+    """Columns no name placed: a column of links is the job URL, of dates the date applied,
+    of status words the status, when those fields are still free. A company column whose
+    cells join company and role ('Acme – Data Analyst') feeds both when there is no title."""
     for column in list(mapping.unmapped):
         profile = profiles[column]
-        if "job_url" not in mapping.fields and profile.filled and profile.urls >= 0.8:
+        if not profile.filled:
+            continue
+        if "job_url" not in mapping.fields and profile.urls >= 0.8:
             mapping.fields["job_url"] = column
-        elif "applied_on" not in mapping.fields and profile.filled and profile.dates >= 0.9:
+        elif "applied_on" not in mapping.fields and profile.dates >= 0.9:
             mapping.fields["applied_on"] = column
+        elif "status" not in mapping.fields and profile.statuses >= 0.6:
+            mapping.fields["status"] = column
+        elif "job_title" not in mapping.fields and normalize_header(column) == "name":
+            mapping.fields["job_title"] = column  # 'Name' beside a Company column: the role
         else:
             continue
         mapping.unmapped.remove(column)
+    company = mapping.fields.get("company")
+    if company and "job_title" not in mapping.fields and profiles[company].pairs >= 0.6:
+        mapping.roles[company] = "company and title"
 
 
 def _check_overrides(columns: list[str], overrides: dict[str, str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ import re
 import duckdb
 import pandas as pd
 
+from pipelines.layouts import NAME_SEPARATOR
 from pipelines.mapping import FLAG_VALUES, ColumnProfile
 from pipelines.normalize.dates import looks_like_date_share
 from pipelines.normalize.statuses import classify_status
@@ -14,6 +15,8 @@ from pipelines.normalize.statuses import classify_status
 SAMPLE = 400  # distinct values looked at per column
 ROWS = 50_000  # from the first rows of the table
 _URL = re.compile(r"^\s*(https?://|www\.)\S+", re.I)
+_PAIR = re.compile(NAME_SEPARATOR)
+_SERIAL = re.compile(r"^\s*(3\d{4}|[4-6]\d{4})(\.0+)?\s*$")  # 1982-2064 as Excel serials
 _NUMBER = re.compile(r"^\s*[~≈]?\s*\d[\d,.\s]*\s*(k|\+)?\s*$", re.I)
 
 
@@ -38,7 +41,15 @@ def _profile(values: list[str]) -> ColumnProfile:
         dates=float(looks_like_date_share(pd.Series(values, dtype="object"))),
         urls=sum(bool(_URL.match(v)) for v in values) / n,
         flags=sum(v.strip().lower() in FLAG_VALUES or classify_status(v)[2] for v in values) / n,
-        numbers=sum(bool(_NUMBER.match(v)) for v in values) / n)
+        numbers=sum(bool(_NUMBER.match(v)) for v in values) / n,
+        statuses=sum(_is_status(v) for v in values) / n,
+        pairs=sum(bool(_PAIR.search(v)) for v in values) / n,
+        serials=sum(bool(_SERIAL.match(v)) for v in values) / n)
+
+
+def _is_status(value: str) -> bool:
+    stage, outcome, known, pre = classify_status(value)
+    return known and value.strip().lower() not in FLAG_VALUES
 
 
 def distinct_values(con: duckdb.DuckDBPyConnection, columns: list[str], name: str | None,

@@ -474,11 +474,12 @@ def find_header_row(rows: list[list]) -> int | None:
     """Index of the header row among the first rows: the row naming the most known columns;
     else a row of dates (one column per day); else the first row of several short text
     cells. None when nothing looks like a header."""
-    best, best_score = None, 0.0
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = header_score(row)
-        if score > best_score:
-            best, best_score = index, score
+    scores = [header_score(row) for row in rows[:HEADER_SEARCH_ROWS]]
+    best_score = max(scores, default=0.0)
+    # The first row scoring at least half the best: data rows full of status words
+    # ('Applied', 'Interview') can outscore a header of unusual names further up.
+    best = next((i for i, s in enumerate(scores) if s and s >= max(1.0, best_score / 2)),
+                None)
     if best is not None and best_score >= 2:
         return best
     for index, row in enumerate(rows[:5]):

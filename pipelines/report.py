@@ -34,6 +34,9 @@ def format_report(report: ImportReport) -> str:
     if report.unmapped_columns:
         lines.append("  unmapped columns (kept, not used): " +
                      ", ".join(map(repr, report.unmapped_columns)))
+    if report.date_order:
+        lines.append(f"  dates read {report.date_order}")
+    lines += [f"  note: {warning}" for warning in report.warnings]
     if report.unknown_statuses:
         total = sum(report.unknown_statuses.values())
         shown = ", ".join(f"{s!r} ×{n}" for s, n in list(report.unknown_statuses.items())[:10])

@@ -329,11 +329,14 @@ EXPECTED["vanessapigwin_sankey/applications.xlsx"] = {
 # Largest same-day repeats: CyberCoders 22 on 2021-12-27, 14 on 12-21, 12 on 12-22;
 # Optello 11 on 12-17, 10 on 11-15; Jobot 9 on 12-16; 10x Genomics 8 on 12-22.
 EXPECTED["connormooneyhan_applications/applications.xlsx"] = {
-    "applications": 1334,
-    "stage": _stage(applied=1334),
-    "outcome": _outcome(active=1334),
+    "applications": 1339,
+    "stage": _stage(applied=1339),
+    "outcome": _outcome(active=1339),
     "layout": "date_columns",
     "note": (
+        "LEAD'S DECISION (2): the place is part of what makes an application distinct, so the same"
+        " company on the same day in two cities is two applications; recounted independently as "
+        "distinct (name without numbering, city suffix and legal suffix; city; day): 1339. "
         "1623 company cells under 53 date columns (4 of them in column B, which the sheet's own "
         "COUNTA skips). Rule 2 (no titles, same column date) merges 283 same-day repeats, "
         "mostly recruiters (CyberCoders, Optello, Jobot) -> 1340. JUDGEMENT: location suffix "
@@ -533,11 +536,14 @@ EXPECTED["ihunter2839_ods/applications.ods"] = {
 # Juno Pharmaceuticals, Empire Life, MHI RJ Aviation; screen = Amplitude, Amazon PM,
 # Think Cell, Demonware, Wayfair, IBM x2, Epic.
 EXPECTED["schuylergood_notion/application_data.csv"] = {
-    "applications": 434,
-    "stage": _stage(applied=421, screen=8, interview=4, final=1, offer=0),
-    "outcome": _outcome(active=263, rejected=171, no_response=0, withdrawn=0, offer=0),
+    "applications": 445,
+    "stage": _stage(applied=432, screen=8, interview=4, final=1, offer=0),
+    "outcome": _outcome(active=273, rejected=172, no_response=0, withdrawn=0, offer=0),
     "layout": "multi_status",
     "note": (
+        "LEAD'S DECISION (2): CITY is part of the duplicate key; recounted independently: 445 "
+        "distinct (company, title, TIME_CREATED, city) among rows tagged Applied or further, 172 "
+        "of them with a Rejected tag. "
         "LEAD'S DECISION: 'Need to Apply,Closed' (no 'Applied' tag) is a posting that closed "
         "before an application, i.e. wishlist, not an unknown status; Coffee Chat alone is "
         "networking. TIME_CREATED is used as the date (the only date) but is not evidence of "

@@ -39,6 +39,8 @@ VALUES = {
     "job_url": URLS,
     "source_ref": ["R-123", "4567"],
     "from_stage": ["Applied", "Phone Screen"],
+    "salary_max": ["120000", "95k"],
+    "salary_currency": ["USD", "EUR"],
     "to_stage": ["Phone Screen", "Rejected"],
     "ignore": DATES,
 }

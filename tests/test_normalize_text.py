@@ -134,7 +134,10 @@ def test_clean_title(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Sr. Data Analyst", "sr data analyst"),
+        ("Sr. Data Analyst", "senior data analyst"),
+        ("Product Owner (H/F)", "product owner"),
+        ("Data Analyst (m/w/d)", "data analyst"),
+        ("Software Engineer II", "software engineer 2"),
         ("C++ Developer", "c++ developer"),
         ("C# / .NET Engineer", "c# net engineer"),
         ("Café  MANAGER", "cafe manager"),

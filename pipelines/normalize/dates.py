@@ -214,21 +214,31 @@ def _parse_frame(
     return pd.DataFrame({"date": dates, "extra": extra, "kind": kind})
 
 
-def infer_dayfirst(values: pd.Series) -> bool | None:
-    """Whether a column's numeric dates (4/3/2025) are day-first; None if it has none."""
+def date_order_evidence(values: pd.Series) -> tuple[int, int, int, int]:
+    """(numeric dates, proving day-first, proving month-first, written with . or -) among
+    the values: 25/3/2025 proves day-first, 3/25/2025 month-first, 4/3/2025 proves nothing."""
     raw = _objects(values)
     texts = raw[raw.map(lambda v: isinstance(v, str))].astype(object)
     found = texts.str.extractall(_NUM_RE) if len(texts) else pd.DataFrame()
     if found.empty:
-        return None
+        return 0, 0, 0, 0
     first = pd.to_numeric(found["num_a"], errors="coerce")
     second = pd.to_numeric(found["num_b"], errors="coerce")
     day_proofs = int((first.between(13, 31) & second.le(12)).sum())
     month_proofs = int((second.between(13, 31) & first.le(12)).sum())
+    european = int(found["num_s"].isin([".", "-"]).sum())  # 04.03.2025, 04-03-2025
+    return len(found), day_proofs, month_proofs, european
+
+
+def infer_dayfirst(values: pd.Series) -> bool | None:
+    """Whether a column's numeric dates (4/3/2025) are day-first; None if it has none.
+    Without proof either way, dots and dashes mean day-first, slashes month-first."""
+    total, day_proofs, month_proofs, european = date_order_evidence(values)
+    if not total:
+        return None
     if day_proofs != month_proofs:
         return day_proofs > month_proofs
-    european = int(found["num_s"].isin([".", "-"]).sum())  # 04.03.2025, 04-03-2025
-    return european > len(found) - european
+    return european > total - european
 
 
 def parse_dates(

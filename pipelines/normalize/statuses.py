@@ -7,8 +7,11 @@ keyword rules; a value no rule places is reported as unknown, never guessed.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
+from importlib import resources
 
 import pandas as pd
 
@@ -16,98 +19,48 @@ STAGES = ("applied", "screen", "interview", "final", "offer")
 OUTCOMES = ("active", "rejected", "no_response", "withdrawn", "offer")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
-# The vocabulary. Each entry is a regular expression searched in the folded text
-# (see ``fold``); \b does not work for Chinese, so those words stand alone.
-_OFFER = (r"\boffer(ed|s)?\b", r"\baccepted\b", r"\bhired\b", r"\bzusage\b", r"\bangebot\b",
-          r"\bteklif\b", r"\boferta\b", r"\boffre\b", "录用", "意向书", "🎉")
-_NO_OFFER = (r"\bno offer\b", r"\bkein angebot\b", r"\bnot offered\b")
-# An offer the employer took back: the offer stage was reached, the outcome is a rejection.
-_RESCINDED = (r"\brescind", r"\brevoked?\b", r"\boffer (was )?(pulled|retracted)\b")
-_WITHDRAWN = (r"\bwithdr[ae]w", r"\bwithdrawn\b", r"\bpulled out\b", r"\bzuruckgezogen\b",
-              r"\bgeri cekildi\b", "放弃", r"\bcandidate declined\b", r"\bi declined\b",
-              r"\bdeclined (to|the) (interview|process)\b", r"\bdesiste")
-# An offer from somewhere else: a reason to withdraw, not an offer for this application.
-_ELSEWHERE = (r"\b(accepted (an? )?)?(another|other|different) (job |role |position )?offer\b",
-              r"\baccepted (another|other|a different) (job|role|position)\b",
-              r"\b(accepted (an? )?)?offer elsewhere\b",
-              r"\boffer (from|at) (another|a different)\b")
-_REJECTED = (r"\brej", r"\bdecline", r"\bunsuccessful\b", r"\bnot selected\b",
-             r"\bnot moving forward\b", r"\bnot progress", r"\bturned down\b", r"\bdenied\b",
-             r"\babgesagt\b", r"\babsage\b", r"\babgelehnt\b", r"\bolumsuz\b", r"\bred\b",
-             r"\breddedildi\b", r"\brechazad", r"\brefus", r"\bfail(ed)?\b", "拒", "挂",
-             "感谢信", "未通过", "不合适", "❌", r"\bclosed by employer\b", r"\bcancell?ed\b",
-             r"\b(position|role|job|req|requisition|vacancy) (closed|filled|cancell?ed)\b",
-             r"\bhiring freeze\b", r"\bno longer (available|open|hiring)\b")
-_NO_RESPONSE = (r"\bghost", "👻", r"\bno (response|reply|answer|news)\b", r"\bno word\b",
-                r"\b(did not|didn t|never) hear", r"\bnot heard\b", r"\bunanswered\b",
-                r"\bsilence\b", "^no$", r"\bkeine (ruckmeldung|antwort)\b", r"\byanit yok\b",
-                r"\bdonus yok\b", r"\bsin respuesta\b", r"\bsans (reponse|nouvelles)\b",
-                r"\bpas de reponse\b", "无回复", "没有回复", "未回复", "已读不回", "不回")
-_PRE_APPLICATION = (r"\bnot started\b", r"\bneed to apply\b", r"\bto apply\b", r"\bwish ?list\b",
-                    r"\bsaved\b", r"\bbookmark", r"\binterested\b", r"\bresearching\b",
-                    r"\bdraft\b", r"\bplanned\b", r"\bprospect\b", r"\bnot applied\b",
-                    r"\bnoch nicht\b", "待投递")
-# Known words that say nothing about how far an application got (networking steps).
-_NEUTRAL = (r"\bcoffee chat\b", r"\breferral\b", r"\breferred\b", r"\bnetworking\b",
-            r"\binformational\b")
-_FINAL = (r"\bfinal\b", r"\bonsite\b", r"\bon site\b", r"\bpanel\b", r"\bsuperday\b",
-          r"\bassessment cent(re|er)\b", r"\b(3rd|third|4th|fourth|5th|fifth|last) "
-          r"(round|interview|stage|level)\b", r"\bround (3|4|5)\b", r"\binterview (3|4|5)\b",
-          r"\bdrittgesprach\b", r"\bcase study presentation\b", r"\bson mulakat\b", "终面",
-          "三面", "hr面")
-_INTERVIEW = (r"\binterview", r"\bintvw\b", r"\b(1st|first|2nd|second) (round|interview|stage)\b",
-              r"\bround (1|2)\b", r"\btech(nical)? screen", r"\bon campus\b",
-              r"\bhiring manager\b", r"\btechnical\b", r"\btech (interview|round)\b",
-              r"\bzweitgesprach\b", r"\bkennenlerngesprach\b", r"\bvorstellungsgesprach\b",
-              r"\bgesprach\b", r"\bmulakat\b", r"\bentrevista\b", r"\bentretien\b", r"\bmet with\b",
-              "面试", "一面", "二面", "技术面")
-# Waiting on the employer: applied, even though a screen word ('recruiter') appears.
-_WAITING = (r"\bawaiting (recruiter|employer|review)", r"\bunder review\b",
-            r"\bapplication viewed\b", r"\bresume (downloaded|viewed)\b")
-_SCREEN = (r"\bscreen", r"\bphone\b", r"\brecruiter\b", r"\bhr\b", r"\bcall\b", r"\bass?ess?ment",
-           r"\bassess", r"\bprelim", r"\bcoding challenge\b", r"\bchallenge\b", r"\bhome ?work\b",
-           r"\btake ?home\b", r"\b(online )?test\b", r"\boa\b", r"\bexam\b", r"\bquiz\b",
-           r"\bhackerrank\b", r"\bcodility\b", r"\bcodesignal\b", r"\bfirst level\b",
-           r"\binquiry\b", r"\bintro\b", "笔试", "测评", "电话")
-_APPLIED = (r"\bappl(y|ied|ication)\b", r"\bsubmitted\b", r"\bsent\b", r"\bpending\b",
-            r"\bin progress\b", r"\bprogress\b", r"\bongoing\b", r"\bopen\b", r"\bactive\b",
-            r"\bwaiting\b", r"\bawaiting\b", r"\bin review\b", r"\breview(ed|ing)?\b",
-            r"\bviewed\b", r"\bdownloaded\b", r"\bbeworben\b", r"\bin bearbeitung\b",
-            r"\bgesendet\b", r"\bbasvuru", r"\bbeklemede\b", r"\btalent pool\b", r"\bon hold\b",
-            r"\bshortlist", "已投递", "投递", "池子", "人才库", r"\byes\b", "^y$", "^x$", "^1$",
-            r"\bdone\b", r"\bcomplete[d]?\b", r"\bscheduled\b", r"\bresume\b", r"\bcv\b",
-            r"\bcandidature\b", r"\benvoyee?\b", r"\bpostul", r"\bsolicitud\b",
-            r"\benviad[ao]\b", r"\ben cours\b", r"\ben proceso\b")
+def _vocabulary() -> dict[str, re.Pattern[str]]:
+    """meaning → one compiled alternation of the patterns in status_words.csv. Patterns are
+    regular expressions over folded text (see ``fold``); \b does not work for Chinese,
+    Japanese or Korean, so those words stand alone."""
+    words: dict[str, list[str]] = {}
+    text = resources.files("pipelines").joinpath("status_words.csv").read_text("utf-8")
+    for row in csv.DictReader(io.StringIO(text)):
+        words.setdefault(row["meaning"], []).append(row["pattern"])
+    return {meaning: re.compile("|".join(p)) for meaning, p in words.items()}
 
 
-def _any(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(words))
-
-
+_WORDS = _vocabulary()
+_NO_OFFERS, _OFFERS = _WORDS["no_offer"], _WORDS["offer"]  # an offer only where not negated
+_WITHDRAWALS = re.compile(_WORDS["withdrawn"].pattern + "|" + _WORDS["elsewhere"].pattern)
+_RESCINDED_OFFER, _OFFER_ELSEWHERE = _WORDS["rescinded"], _WORDS["elsewhere"]
 # Rules are tried in order; the first match decides. Outcome and stage are read separately.
-_NO_OFFERS, _OFFERS = _any(_NO_OFFER), _any(_OFFER)  # an offer only where not negated
-_WITHDRAWALS, _RESCINDED_OFFER = _any(_WITHDRAWN + _ELSEWHERE), _any(_RESCINDED)
-_OFFER_ELSEWHERE = _any(_ELSEWHERE)
-_OUTCOME_RULES = [(_NO_OFFERS, "rejected"),
-                  (_any(_WITHDRAWN), "withdrawn"), (_any(_REJECTED), "rejected"),
-                  (_any(_NO_RESPONSE), "no_response")]
-_STAGE_RULES = [(_any(_WAITING), "applied"), (_any(_OFFER), "offer"), (_any(_FINAL), "final"),
-                (_any(_INTERVIEW), "interview"), (_any(_SCREEN), "screen"),
-                (_any(_APPLIED), "applied")]
-_PRE = _any(_PRE_APPLICATION)
-_PAST_APPLIED = _any(_FINAL + _INTERVIEW + _SCREEN)
-_NETWORKING = _any(_NEUTRAL)
+_OUTCOME_RULES = [(_NO_OFFERS, "rejected"), (_WORDS["withdrawn"], "withdrawn"),
+                  (_WORDS["rejected"], "rejected"), (_WORDS["no_response"], "no_response")]
+# A phone or HR interview is a screen; waiting on the employer is still 'applied'.
+_STAGE_RULES = [(_WORDS["waiting"], "applied"), (_OFFERS, "offer"), (_WORDS["final"], "final"),
+                (_WORDS["phone_screen"], "screen"), (_WORDS["interview"], "interview"),
+                (_WORDS["screen"], "screen"), (_WORDS["applied"], "applied")]
+_PRE = _WORDS["pre_application"]
+_PAST_APPLIED = re.compile("|".join(_WORDS[m].pattern for m in
+                                    ("final", "phone_screen", "interview", "screen")))
+_NETWORKING = _WORDS["neutral"]
 _SPLIT = re.compile(r"\s*(?:,|;|\||->|→|>|\n)\s*")
 
 
-def fold(text: str) -> str:
-    """Fold status text for matching: lower case, no accents, letters run together
-    only once ('reeejected' → 'rejected'), punctuation turned to spaces."""
-    text = unicodedata.normalize("NFKD", str(text)).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("ı", "i").replace("ß", "ss")
-    text = re.sub(r"(\w)\1{2,}", r"\1", text)
-    text = re.sub(r"[_\-/\\()\[\]{}:!?.\"'*#+~=]+", " ", text)
+def fold(text: str, *, collapse: bool = True) -> str:
+    """Fold text for matching: lower case, no accents on Latin letters (other scripts kept
+    whole), punctuation and underscores turned to spaces, and with ``collapse`` letters
+    run together only once ('reeejected' → 'rejected')."""
+    decomposed = unicodedata.normalize("NFKD", str(text)).casefold()
+    kept = [ch for i, ch in enumerate(decomposed)
+            if not (unicodedata.combining(ch) and i and decomposed[i - 1] < "\u0250")]
+    text = unicodedata.normalize("NFC", "".join(kept)).replace("ı", "i").replace("ß", "ss")
+    if collapse:
+        text = re.sub(r"(\w)\1{2,}", r"\1", text)
+        text = re.sub(r"[_\-/\\()\[\]{}:!?.\"'*#+~=]+", " ", text)
+    else:
+        text = re.sub(r"[\W_]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

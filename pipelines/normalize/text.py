@@ -153,6 +153,26 @@ def company_key(values: pd.Series) -> pd.Series:
     return _finish(keys)
 
 
+# Gender tags that job ads add to titles in Europe: '(m/w/d)', '(H/F)', '(f/m/x)', 'w/m/d',
+# '(all genders)'. They say nothing about the role, so the matching key leaves them out.
+_GENDER_TAG = re.compile(r"\(?\b(?:[mwfdxhm]\s*[/|,*]\s*){1,3}[mwfdxh]\b\)?|"
+                         r"\((?:all genders|gn|d|divers|genderneutral)\)|\*in\b", re.I)
+# Common abbreviations, expanded in the key so 'Sr. Data Analyst' matches 'Senior Data Analyst'.
+_TITLE_WORDS = {"sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior",
+                "mgr": "manager", "eng": "engineer", "engr": "engineer", "dev": "developer",
+                "asst": "assistant", "assoc": "associate", "dir": "director", "mgmt": "management",
+                "vp": "vice president", "svp": "senior vice president", "ii": "2", "iii": "3",
+                "iv": "4"}
+
+
+def _expand(key: object) -> object:
+    if not isinstance(key, str):
+        return key
+    return " ".join(_TITLE_WORDS.get(word, word) for word in key.split())
+
+
 def title_key(values: pd.Series) -> pd.Series:
-    """One matching key per job title (casefold, no accents or punctuation but + and #)."""
-    return _finish(_key(clean_title(values), keep="+#"))
+    """One matching key per job title: casefold, no accents or punctuation but + and #,
+    no gender tags ('(m/w/d)', '(H/F)'), abbreviations expanded ('Sr.' → 'senior')."""
+    cleaned = clean_title(values).astype(object).str.replace(_GENDER_TAG, " ", regex=True)
+    return _finish(_apply(_expand, _key(cleaned, keep="+#")))
