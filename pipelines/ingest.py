@@ -115,6 +115,9 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout, dayfirst) -> I
 def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
                  packing: Future) -> ImportReport:
     raw = read_file(con, path, sheet)
+    # Rows are numbered now; later steps need not keep their order, which lets DuckDB run
+    # them in parallel with less memory.
+    con.execute("SET SESSION preserve_insertion_order = false")
     key = layout_key(raw.columns)
     saved_overrides, saved_layout = _saved(con, key)
     profiles = profile_columns(con, raw.columns)
@@ -141,6 +144,7 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         return report
     stage(con, chosen, raw.columns, mapping)
     found = canonicalise(con, dayfirst_hint=dayfirst_hint(raw, mapping), dayfirst=dayfirst)
+    con.execute("DROP VIEW _staged; DROP VIEW _raw; DROP TABLE _raw_all")  # free the memory
     if found.dayfirst is not None:
         report.date_order = (f"{'day' if found.dayfirst else 'month'} first "
                              f"({found.date_order_reason})")

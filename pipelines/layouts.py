@@ -236,7 +236,7 @@ def _stage_transitions(con, columns: list[str], mapping: Mapping) -> None:
                            f"coalesce({_text(target_col)}, ''), ' -> ' ORDER BY source_row)")
     exprs["occurrence"] = "NULL"
     comp = _text(_col(columns, company))
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _staged AS
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _staged AS
         WITH grouped AS (
             SELECT *, count({comp}) OVER (ORDER BY source_row) AS app_no FROM _raw),
         apps AS (
@@ -258,7 +258,7 @@ def _stage_date_columns(con, columns: list[str]) -> None:
     exprs = {"company": r"nullif(trim(regexp_replace(cell, '\s*\(([^()]*)\)\s*$', '')), '')",
              "location": r"nullif(regexp_extract(cell, '\(([^()]*)\)\s*$', 1), '')",
              "applied_raw": "day"}
-    con.execute(rf"""CREATE OR REPLACE TEMP TABLE _staged AS
+    con.execute(rf"""CREATE OR REPLACE TEMP VIEW _staged AS
         WITH cells AS (
             SELECT source_row * 100000 + list_position([{", ".join(repr(c) for c, _ in pairs)}],
                    col) AS source_row, col, trim(cell) AS cell
