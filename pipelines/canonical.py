@@ -17,10 +17,8 @@ from pipelines.db import scalar
 from pipelines.normalize.dates import date_order_evidence, parse_dates
 from pipelines.normalize.salary import parse_salary
 from pipelines.normalize.sizes import parse_org_size
-from pipelines.normalize.statuses import classify_statuses
+from pipelines.normalize.statuses import STAGES, classify_statuses
 from pipelines.normalize.text import clean_company, clean_title, company_key, title_key
-
-_ODD_SPACES = "\u00a0\u2007\u202f\t"  # turned into plain spaces in free-text fields
 
 
 @dataclass
@@ -106,7 +104,7 @@ def _text_map(con, column: str, clean, key) -> None:
     cleaned = clean(raw) if len(raw) else raw
     _register(con, f"_text_{column}", pd.DataFrame({
         "raw": raw.astype("string"), "clean": pd.Series(cleaned, dtype="string"),
-        "key": pd.Series(key(cleaned) if len(raw) else raw, dtype="string")}))
+        "key": pd.Series(key(cleaned, cleaned=True) if len(raw) else raw, dtype="string")}))
 
 
 def _salary_map(con) -> None:
@@ -128,11 +126,13 @@ def _size_map(con) -> None:
         "employees": pd.Series(parse_org_size(raw) if len(raw) else [], dtype="Int64")}))
 
 
-def _clean_sql(column: str) -> str:
-    """Free text tidied in SQL: odd spaces made plain, ends trimmed, empty as NULL
-    (translate is a character map, far cheaper than a regular expression per row)."""
-    spaces = " " * len(_ODD_SPACES)
-    return f"nullif(trim(translate({column}, '{_ODD_SPACES}', '{spaces}')), '')"
+_STAGE_NAMES = "['applied', 'screen', 'interview', 'final', 'offer']"
+
+
+def _stage_rank(column: str) -> str:
+    """SQL for a stage's rank 1-5 (NULL when no stage): a CASE, cheaper than a list search."""
+    whens = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(STAGES, start=1))
+    return f"CASE {column} {whens} END"
 
 
 def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None = None,
@@ -151,9 +151,8 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
     _text_map(con, "job_title", clean_title, title_key)
     _salary_map(con)
     _size_map(con)
-    stages = "['applied','screen','interview','final','offer']"
-    furthest = (f"{stages}[greatest(list_position({stages}, sm.s_stage), "
-                f"list_position({stages}, sh.s_stage), list_position({stages}, s.flag_stage))]")
+    ranks = [_stage_rank(c) for c in ("sm.s_stage", "sh.s_stage", "s.flag_stage")]
+    furthest = f"{_STAGE_NAMES}[greatest({', '.join(ranks)})]"
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _joined AS
         SELECT s.source_row, tc.clean AS company, tt.clean AS job_title,
                tc.key AS company_key, tt.key AS title_key,
@@ -167,13 +166,13 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
                         s.flag_outcome, sm.s_outcome,
                         CASE WHEN sh.s_outcome <> 'active' THEN sh.s_outcome END, sh.s_outcome,
                         CASE WHEN s.flag_stage IS NOT NULL THEN 'active' END) AS outcome,
-               {_clean_sql('s.feedback')} AS feedback, {_clean_sql('s.notes')} AS notes,
-               {_clean_sql('s.location')} AS location, {_clean_sql('s.salary_raw')} AS salary_raw,
+               s.feedback AS feedback, s.notes AS notes,
+               s.location AS location, s.salary_raw AS salary_raw,
                sal.salary_min, sal.salary_max, sal.salary_currency, sal.salary_period,
-               {_clean_sql('s.source_channel')} AS source_channel,
-               {_clean_sql('s.referral')} AS referral, {_clean_sql('s.contact')} AS contact,
-               sz.employees AS org_size, {_clean_sql('s.org_type')} AS org_type,
-               {_clean_sql('s.job_url')} AS job_url, {_clean_sql('s.source_ref')} AS source_ref,
+               s.source_channel AS source_channel,
+               s.referral AS referral, s.contact AS contact,
+               sz.employees AS org_size, s.org_type AS org_type,
+               s.job_url AS job_url, s.source_ref AS source_ref,
                s.layout_applied, s.not_applied, s.flag_stage, s.flag_outcome, s.occurrence
         FROM _staged s
         LEFT JOIN _status_map sm ON sm.status_raw = s.status_raw
@@ -191,10 +190,9 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
             outcome_on AS outcome_read,
             hash(company_key, title_key, applied_on, source_ref, occurrence,
                  lower(location)) AS dedupe_key,
-            'a' || md5(concat_ws('|', coalesce(company_key, ''), coalesce(title_key, ''),
-                                 coalesce(applied_on::VARCHAR, ''), coalesce(source_ref, ''),
-                                 coalesce(occurrence, ''), coalesce(lower(location), '')))[:16]
-                AS new_id, CASE
+            -- the id a new application gets: its key's 64-bit hash, as 16 hex digits
+            printf('a%016x', hash(company_key, title_key, applied_on, source_ref, occurrence,
+                                  lower(location))) AS new_id, CASE
             WHEN company IS NULL AND job_title IS NULL AND source_ref IS NULL
                 THEN 'no company or job title'
             WHEN s_pre THEN 'not applied yet (wishlist status)'

@@ -143,8 +143,9 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         remember()
         return report
     stage(con, chosen, raw.columns, mapping)
+    con.execute("DROP VIEW _raw; DROP TABLE _raw_all")  # staged now; free the memory
     found = canonicalise(con, dayfirst_hint=dayfirst_hint(raw, mapping), dayfirst=dayfirst)
-    con.execute("DROP VIEW _staged; DROP VIEW _raw; DROP TABLE _raw_all")  # free the memory
+    con.execute("DROP TABLE _staged")
     if found.dayfirst is not None:
         report.date_order = (f"{'day' if found.dayfirst else 'month'} first "
                              f"({found.date_order_reason})")

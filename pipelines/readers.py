@@ -386,9 +386,9 @@ def _duckdb_csv(con, path: Path, delim: str, head: list[list],
     width = max(len(r) for r in head)
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     for options in ("", ", null_padding=true, parallel=false"):
-        source = ("SELECT *, row_number() OVER () AS source_row FROM read_csv(?, delim=?, "
-                  "quote='\"', escape='\"', header=false, columns=?, strict_mode=false, "
-                  f"all_varchar=true, auto_detect=false{options})")
+        source = ("SELECT * FROM read_csv(?, delim=?, quote='\"', escape='\"', header=false, "
+                  "columns=?, strict_mode=false, all_varchar=true, "
+                  f"auto_detect=false{options})")
         padded = head[header] + [None] * (width - len(head[header]))
         try:
             table = _finish(con, source, [str(path), delim, columns], padded, header)
@@ -405,7 +405,6 @@ def _load_rows(con, rows: list[list[str | None]], header: int, sheet: str | None
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows],
                          columns=[f"c{i}" for i in range(width)], dtype="object")
     frame = frame.astype("string")
-    frame["source_row"] = range(1, len(frame) + 1)
     con.register("_rows_frame", frame)
     try:
         return _finish(con, "SELECT * FROM _rows_frame", [], rows[header] + [None] * (
@@ -432,21 +431,22 @@ def _kind_sql(cells: list[str], header_cells: list[str]) -> str:
 
 def _finish(con, source: str, params: list, header_cells: list, header: int,
             sheet: str | None = None, sheets: list[str] | None = None) -> RawTable:
-    """Materialise the rows below the header from ``source`` (a query with columns c0…cN and
-    source_row) as ``_raw_all`` with a ``_kind`` for rows to leave out; ``_raw`` is the view
-    of the rows kept, with the named columns renumbered c0…cM."""
+    """Materialise the rows of ``source`` (a query with columns c0…cN, in file order) as
+    ``_raw_all`` with a ``_kind`` for rows to leave out; ``_raw`` is the view of the rows
+    kept below the header, with the named columns renumbered c0…cM and ``source_row``
+    (1-based) taken from the table's row order, which DuckDB keeps on insert."""
     names = dedupe_names(header_cells)
     keep = [i for i, n in enumerate(names) if n is not None]
     cells = [f"c{i}" for i in keep]
     kind = _kind_sql(cells, [str(header_cells[i]) for i in keep])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _raw_all AS
-        SELECT {", ".join(cells)}, source_row, {kind} AS _kind
-        FROM ({source}) WHERE source_row > {header + 1}""", params)
-    counts = dict(con.execute("SELECT coalesce(_kind, 'kept'), count(*) FROM _raw_all "
-                              "GROUP BY ALL").fetchall())
+        SELECT {", ".join(cells)}, {kind} AS _kind FROM ({source})""", params)
+    counts = dict(con.execute(f"SELECT coalesce(_kind, 'kept'), count(*) FROM _raw_all "
+                              f"WHERE rowid > {header} GROUP BY ALL").fetchall())
     selected = ", ".join(f"{c} AS c{j}" for j, c in enumerate(cells))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT {selected}, source_row "
-                "FROM _raw_all WHERE _kind IS NULL")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT {selected}, "
+                f"(rowid + 1)::INTEGER AS source_row FROM _raw_all "
+                f"WHERE rowid > {header} AND _kind IS NULL")
     skipped = {f"{k} rows": v for k, v in counts.items() if k not in ("blank", "kept")}
     return RawTable(columns=[names[i] for i in keep], header_row=header + 1, sheet=sheet,
                     rows_read=sum(counts.values()) - counts.get("blank", 0), skipped=skipped,

@@ -147,9 +147,11 @@ def _key(texts: pd.Series, keep: str = "") -> pd.Series:
     return texts.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
-def company_key(values: pd.Series) -> pd.Series:
-    """One matching key per company ('Acme, Inc.', 'ACME inc', ' acme ' -> 'acme'), or NA."""
-    keys = _key(clean_company(values)).str.replace(_SUFFIX_TAIL, r"\1", regex=True)
+def company_key(values: pd.Series, *, cleaned: bool = False) -> pd.Series:
+    """One matching key per company ('Acme, Inc.', 'ACME inc', ' acme ' -> 'acme'), or NA.
+    ``cleaned`` says the values already went through clean_company."""
+    names = values if cleaned else clean_company(values)
+    keys = _key(names).str.replace(_SUFFIX_TAIL, r"\1", regex=True)
     return _finish(keys)
 
 
@@ -171,8 +173,10 @@ def _expand(key: object) -> object:
     return " ".join(_TITLE_WORDS.get(word, word) for word in key.split())
 
 
-def title_key(values: pd.Series) -> pd.Series:
+def title_key(values: pd.Series, *, cleaned: bool = False) -> pd.Series:
     """One matching key per job title: casefold, no accents or punctuation but + and #,
-    no gender tags ('(m/w/d)', '(H/F)'), abbreviations expanded ('Sr.' → 'senior')."""
-    cleaned = clean_title(values).astype(object).str.replace(_GENDER_TAG, " ", regex=True)
+    no gender tags ('(m/w/d)', '(H/F)'), abbreviations expanded ('Sr.' → 'senior').
+    ``cleaned`` says the values already went through clean_title."""
+    titles = values if cleaned else clean_title(values)
+    cleaned = titles.astype(object).str.replace(_GENDER_TAG, " ", regex=True)
     return _finish(_apply(_expand, _key(cleaned, keep="+#")))
