@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.normalize.salary import parse_salary
+from tests.strategies import cell_columns
 
 COLUMNS = ["salary_min", "salary_max", "salary_currency", "salary_period"]
 NAN = math.nan
@@ -132,12 +133,9 @@ CELLS = st.one_of(
 )
 
 
-@st.composite
-def columns(draw) -> pd.Series:
-    """An object Series of arbitrary cells on an arbitrary (possibly duplicated) index."""
-    cells = draw(st.lists(CELLS, max_size=12))
-    index = draw(st.lists(st.integers(-3, 3), min_size=len(cells), max_size=len(cells)))
-    return pd.Series(cells, index=index, dtype=object)
+def columns():
+    """Arbitrary cells on an arbitrary index (see tests/strategies.py)."""
+    return cell_columns(CELLS)
 
 
 @settings(max_examples=300, deadline=None)

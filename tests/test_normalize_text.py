@@ -18,6 +18,7 @@ from pipelines.normalize.text import (
     company_key,
     title_key,
 )
+from tests.strategies import cell_columns
 
 FUNCTIONS = [clean_text, clean_notes, clean_company, clean_title, company_key, title_key]
 
@@ -178,12 +179,9 @@ CELLS = st.one_of(
 )
 
 
-@st.composite
-def columns(draw) -> pd.Series:
-    """An object Series of arbitrary cells on an arbitrary (possibly duplicated) index."""
-    cells = draw(st.lists(CELLS, max_size=12))
-    index = draw(st.lists(st.integers(-3, 3), min_size=len(cells), max_size=len(cells)))
-    return pd.Series(cells, index=index, dtype=object)
+def columns():
+    """Arbitrary cells on an arbitrary index (see tests/strategies.py)."""
+    return cell_columns(CELLS)
 
 
 @settings(max_examples=300, deadline=None)
