@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
 from pipelines.ingest import ingest_file
-from pipelines.readers import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
+from pipelines.workbooks import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
 from tests.conftest import write_xlsx
 
 GOOD = ("Company,Job Title,Date Applied,Status\n"

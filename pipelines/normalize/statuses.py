@@ -149,12 +149,3 @@ def classify_statuses(values: pd.Series) -> pd.DataFrame:
                          index=values.index)
     return frame.astype({"stage": "object", "outcome": "object", "known": bool,
                          "pre_application": bool})
-
-
-def further(a: str | None, b: str | None) -> str | None:
-    """The further of two stages (None counts as no evidence)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if STAGE_RANK[a] >= STAGE_RANK[b] else b

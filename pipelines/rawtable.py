@@ -1,0 +1,135 @@
+"""The raw table every reader produces: the file's rows as text cells in DuckDB.
+
+``finish_raw`` materialises a reader's rows as the temp table ``_raw_all`` and the view
+``_raw`` (columns ``c0…cN`` as VARCHAR plus ``source_row``, 1-based), leaving out blank rows
+and counting repeated header rows and total rows. ``find_header_row`` picks the header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipelines.mapping import header_score
+
+HEADER_SEARCH_ROWS = 30
+_TOTAL_WORDS = r"\b(grand )?(totals|total|summe|sum|gesamtergebnis|gesamt|toplam)\b|合计|总计"
+_TOTAL_ROW = r"^(" + _TOTAL_WORDS + ")"
+_LETTER = "[a-zà-ÿ\u4e00-\u9fff]"  # a total row holds a label and numbers, no other words
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass
+class RawTable:
+    """The data rows of one table in a file, held in the DuckDB temp table ``_raw``."""
+
+    columns: list[str]
+    header_row: int
+    sheet: str | None
+    rows_read: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheets: list[str] = field(default_factory=list)
+
+
+def load_rows(con, rows: list[list[str | None]], header: int, sheet: str | None = None,
+               sheets: list[str] | None = None) -> RawTable:
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows],
+                         columns=[f"c{i}" for i in range(width)], dtype="object")
+    frame = frame.astype("string")
+    con.register("_rows_frame", frame)
+    try:
+        return finish_raw(con, "SELECT * FROM _rows_frame", [], rows[header] + [None] * (
+            width - len(rows[header])), header, sheet=sheet, sheets=sheets or [])
+    finally:
+        con.unregister("_rows_frame")
+
+
+def _kind_sql(cells: list[str], header_cells: list[str]) -> str:
+    """SQL naming rows to leave out: blank (or only unticked checkboxes), a repeat of the
+    header, or a total row. Cheap on purpose: one concatenation and a few cells per row."""
+    joined = "concat_ws(' ', " + ", ".join(cells) + ")"
+    named = [(c, h.strip().lower()) for c, h in zip(cells, header_cells, strict=True) if h][:2]
+    repeat = " AND ".join(f"lower(trim({c})) = {_sql_str(h)}" for c, h in named) or "FALSE"
+    first = "lower(trim(coalesce(" + ", ".join(cells[:3]) + ", '')))"
+    return f"""CASE
+        WHEN regexp_full_match({joined}, '(\\s|FALSE)*') THEN 'blank'
+        WHEN {repeat} THEN 'repeated header'
+        WHEN regexp_matches({first}, '{_TOTAL_ROW}') AND NOT regexp_matches(
+            regexp_replace(lower({joined}), '{_TOTAL_WORDS}', '', 'g'), '{_LETTER}')
+            THEN 'total'
+        END"""
+
+
+def finish_raw(con, source: str, params: list, header_cells: list, header: int,
+            sheet: str | None = None, sheets: list[str] | None = None) -> RawTable:
+    """Materialise the rows of ``source`` (a query with columns c0…cN, in file order) as
+    ``_raw_all`` with a ``_kind`` for rows to leave out; ``_raw`` is the view of the rows
+    kept below the header, with the named columns renumbered c0…cM and ``source_row``
+    (1-based) taken from the table's row order, which DuckDB keeps on insert."""
+    names = dedupe_names(header_cells)
+    keep = [i for i, n in enumerate(names) if n is not None]
+    cells = [f"c{i}" for i in keep]
+    kind = _kind_sql(cells, [str(header_cells[i]) for i in keep])
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _raw_all AS
+        SELECT {", ".join(cells)}, {kind} AS _kind FROM ({source})""", params)
+    counts = dict(con.execute(f"SELECT coalesce(_kind, 'kept'), count(*) FROM _raw_all "
+                              f"WHERE rowid > {header} GROUP BY ALL").fetchall())
+    selected = ", ".join(f"{c} AS c{j}" for j, c in enumerate(cells))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT {selected}, "
+                f"(rowid + 1)::INTEGER AS source_row FROM _raw_all "
+                f"WHERE rowid > {header} AND _kind IS NULL")
+    skipped = {f"{k} rows": v for k, v in counts.items() if k not in ("blank", "kept")}
+    return RawTable(columns=[names[i] for i in keep], header_row=header + 1, sheet=sheet,
+                    rows_read=sum(counts.values()) - counts.get("blank", 0), skipped=skipped,
+                    sheets=sheets or [])
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def dedupe_names(cells: list) -> list[str | None]:
+    """Header cells as column names: trimmed, blanks left as None, repeats numbered."""
+    names, seen = [], {}
+    for cell in cells:
+        name = re.sub(r"\s+", " ", str(cell)).strip() if cell is not None else ""
+        if not name:
+            names.append(None)
+            continue
+        seen[name.lower()] = seen.get(name.lower(), 0) + 1
+        names.append(name if seen[name.lower()] == 1 else f"{name} ({seen[name.lower()]})")
+    return names
+
+
+def find_header_row(rows: list[list]) -> int | None:
+    """Index of the header row among the first rows: the row naming the most known columns;
+    else a row of dates (one column per day); else the first row of several short text
+    cells. None when nothing looks like a header."""
+    scores = [header_score(row) for row in rows[:HEADER_SEARCH_ROWS]]
+    best_score = max(scores, default=0.0)
+    # The first row scoring at least half the best: data rows full of status words
+    # ('Applied', 'Interview') can outscore a header of unusual names further up.
+    best = next((i for i, s in enumerate(scores) if s and s >= max(1.0, best_score / 2)),
+                None)
+    if best is not None and best_score >= 2:
+        return best
+    for index, row in enumerate(rows[:5]):
+        cells = [str(c) for c in row if c is not None and str(c).strip()]
+        if len(cells) >= 3 and sum(bool(_ISO_DATE.match(c)) for c in cells) >= 0.8 * len(cells):
+            return index
+    if best is not None:
+        return best
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = [c for c in row if c is not None and str(c).strip()]
+        if len(cells) >= 2 and all(len(str(c)) <= 40 and not _numberish(c) for c in cells):
+            return index
+    return None
+
+
+def _numberish(cell: object) -> bool:
+    return bool(re.fullmatch(r"[\d\s.,:/\-]+", str(cell)))

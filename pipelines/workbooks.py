@@ -1,0 +1,130 @@
+"""Workbooks (XLSX, XLSM, XLS, ODS) → the raw table, through calamine.
+
+Refuses compression bombs, password-protected and damaged workbooks with a clear message,
+and chooses the sheet that holds the applications when there are several.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import python_calamine as calamine
+
+from pipelines.errors import NoApplications, UnreadableFile
+from pipelines.mapping import header_score
+from pipelines.rawtable import RawTable, find_header_row, load_rows
+
+MAX_UNZIPPED_BYTES = 1 << 30  # a workbook that inflates beyond 1 GiB is refused
+MAX_ZIP_RATIO = 200
+RESAVE = "Open it in your spreadsheet program and save it again."
+_NOT_DATA_SHEET = re.compile(
+    r"dashboard|pivot|summary|chart|notes?$|how ?to|instruction|readme|read me|drop ?down|"
+    r"^lists?$|settings|lookup|config|uebersicht|übersicht|zusammenfassung|legend|stats", re.I)
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook that is not a readable zip or inflates to an absurd size."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise UnreadableFile("the workbook is damaged (not a readable zip archive).",
+                             file=path.name, hint=RESAVE) from None
+    total = sum(info.file_size for info in infos)
+    packed = max(sum(info.compress_size for info in infos), 1)
+    if total > MAX_UNZIPPED_BYTES or (total > 50 << 20 and total / packed > MAX_ZIP_RATIO):
+        raise UnreadableFile(
+            f"the workbook would expand to {total / (1 << 20):,.0f} MB when opened, which looks "
+            "like a compression bomb, not a tracker.", file=path.name,
+            hint="Export the sheet as CSV and import that instead.")
+
+
+def _open_workbook(path: Path):
+    if path.read_bytes()[:4] == b"PK\x03\x04":
+        _check_zip(path)
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise _encrypted(path) from None
+    except Exception as exc:  # calamine raises several error types for damaged files
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text or _is_encrypted_ole(path):
+            raise _encrypted(path) from None
+        raise UnreadableFile("the workbook cannot be read (it may be damaged or not a "
+                             "spreadsheet).", file=path.name,
+                             hint="Open it in your spreadsheet program, save it as .xlsx "
+                                  "or .csv, and import that.") from None
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    data = path.read_bytes()[:1 << 20]
+    return data[:4] == b"\xd0\xcf\x11\xe0" and "EncryptionInfo".encode("utf-16-le") in data
+
+
+def _encrypted(path: Path) -> UnreadableFile:
+    return UnreadableFile("the workbook is password-protected.", file=path.name,
+                          hint="Remove the password in your spreadsheet program, save, and "
+                               "import again.")
+
+
+def _cell_text(value: object) -> str | None:
+    """A spreadsheet cell as text: dates as ISO, whole floats without '.0', blanks as None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _sheet_rows(workbook, name: str) -> list[list[str | None]]:
+    try:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:
+        return []
+    return [[_cell_text(v) for v in row] for row in rows]
+
+
+def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
+    workbook = _open_workbook(path)
+    names = list(workbook.sheet_names)
+    if sheet is not None:
+        if sheet not in names:
+            raise UnreadableFile(f"there is no sheet named {sheet!r}.", file=path.name,
+                                 hint=f"The sheets are: {', '.join(map(repr, names))}.")
+        candidates = [sheet]
+    else:
+        candidates = names
+    best = None
+    for name in candidates:
+        rows = _sheet_rows(workbook, name)
+        header = find_header_row(rows)
+        score = _sheet_score(name, rows, header, only=len(candidates) == 1)
+        if best is None or score > best[0]:
+            best = (score, name, rows, header)
+    _, name, rows, header = best
+    if header is None or best[0] <= 0:
+        raise NoApplications("no sheet holds a table of applications.", file=path.name,
+                             hint=f"The sheets are: {', '.join(map(repr, names))}; name one with "
+                                  "--sheet if it holds your applications.")
+    return load_rows(con, rows, header, sheet=name, sheets=names)
+
+
+def _sheet_score(name: str, rows: list[list], header: int | None, only: bool) -> float:
+    """How much a sheet looks like the application table: known headers, then data rows."""
+    if header is None:
+        return 0.0
+    data = sum(1 for row in rows[header + 1:] if sum(1 for c in row if c is not None) >= 2)
+    score = header_score(rows[header]) * 10
+    if _NOT_DATA_SHEET.search(name) and not only:
+        score /= 10
+    return (score + min(data, 1000) / 100) if data else score / 2
