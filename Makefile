@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/silverlining ingest sample_data/tracker.xlsx
+	$(BIN)/silverlining run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

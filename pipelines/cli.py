@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="map a source column onto a field, e.g. --map 'Role name=job_title'"
                              " (remembered for files with the same columns)")
     ingest.add_argument("--layout", choices=LAYOUTS, help="override the detected layout")
+    run = sub.add_parser("run", help="open the dashboard in your browser (on this computer only)")
+    run.add_argument("--db", help="database file (default as for ingest)")
+    run.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    run.add_argument("--headless", action="store_true", help="do not open a browser")
     ingest.add_argument("--dates", choices=("dmy", "mdy"),
                         help="how to read dates like 4/3/2025: dmy = 4 March, mdy = April 3 "
                              "(default: proved from the dates, else guessed from the file)")
@@ -69,9 +73,32 @@ def _ingest(args: argparse.Namespace) -> int:
     return status
 
 
+def streamlit_command(port: int, headless: bool) -> list[str]:
+    """The command that serves the dashboard: on 127.0.0.1 only, usage statistics off, no
+    developer controls in the toolbar."""
+    app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+    return [sys.executable, "-m", "streamlit", "run", str(app),
+            "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "minimal", "--global.developmentMode", "false",
+            "--server.runOnSave", "false", "--server.fileWatcherType", "none",
+            "--browser.serverAddress", "127.0.0.1"]
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.db:
+        os.environ["SILVERLINING_DB"] = str(Path(args.db).expanduser().resolve())
+    command = streamlit_command(args.port, args.headless)
+    print(f"Silver Lining: http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "run":
+            return _run(args)
         if args.command == "ingest":
             return _ingest(args)
     except IngestError as exc:

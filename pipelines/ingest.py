@@ -50,6 +50,8 @@ class ImportReport:
     already_imported: bool = False
     date_order: str = ""          # e.g. 'day first (proved by the dates)'; '' without dates
     warnings: list[str] = field(default_factory=list)
+    sample: list[list] = field(default_factory=list)   # first rows as read, for a preview
+    preview: list[dict] = field(default_factory=list)  # first applications, with dry_run
     encoding: str | None = None
     delimiter: str | None = None
 
@@ -83,11 +85,13 @@ def _previous_import(con, sha: str, sheet: str | None, mapping: dict, layout: st
 def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
                 sheet: str | None = None, overrides: dict[str, str] | None = None,
                 layout: str | None = None, display_name: str | None = None,
-                dayfirst: bool | None = None) -> ImportReport:
+                dayfirst: bool | None = None, dry_run: bool = False) -> ImportReport:
     """Import one tracker file into the database and report what happened.
 
     ``dayfirst`` forces the order of numeric dates (True: 4/3/2025 is 4 March); by default
-    it is proved from the dates or assumed from the file.
+    it is proved from the dates or assumed from the file. ``dry_run`` does everything but
+    write (and remember no mapping): the report then carries a preview of the first
+    applications, for a mapping editor.
 
     Raises UnreadableFile, NoApplications or MappingError (all IngestError) naming the file.
     """
@@ -95,7 +99,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
     name = display_name or path.name
     cursor = con.cursor()  # its own temporary tables and transaction, gone when it closes
     try:
-        return _ingest(cursor, path, name, sheet, overrides or {}, layout, dayfirst)
+        return _ingest(cursor, path, name, sheet, overrides or {}, layout, dayfirst, dry_run)
     except IngestError as exc:
         exc.file = name
         raise
@@ -103,16 +107,18 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
         cursor.close()
 
 
-def _ingest(con, path: Path, name: str, sheet, overrides, layout, dayfirst) -> ImportReport:
+def _ingest(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
+            dry_run) -> ImportReport:
     if layout is not None and layout not in LAYOUTS:
         raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
     check_readable(path)
     with ThreadPoolExecutor(max_workers=1) as pool:
         packing = pool.submit(pack_file, path)  # hash and compress while DuckDB reads
-        return _ingest_read(con, path, name, sheet, overrides, layout, dayfirst, packing)
+        return _ingest_read(con, path, name, sheet, overrides, layout, dayfirst, dry_run,
+                            packing)
 
 
-def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
+def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst, dry_run,
                  packing: Future) -> ImportReport:
     raw = read_file(con, path, sheet)
     # Rows are numbered now; later steps need not keep their order, which lets DuckDB run
@@ -134,11 +140,13 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
                           mapping=mapping.as_dict(), unmapped_columns=mapping.unmapped,
                           rows_read=raw.rows_read, encoding=raw.encoding,
                           delimiter=raw.delimiter)
+    report.sample = [list(r) for r in con.execute(
+        "SELECT * EXCLUDE (source_row) FROM _raw LIMIT 20").fetchall()]
     remember = (lambda: _save(con, key, {**saved_overrides, **overrides},
                               layout or saved_layout)) if overrides or layout else (lambda: None)
     packed = packing.result()
     previous = _previous_import(con, packed.sha256, raw.sheet, report.mapping, chosen)
-    if previous:
+    if previous and not dry_run:
         report.already_imported, report.import_id = True, previous[0]
         remember()
         return report
@@ -159,6 +167,16 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
     report.unparsed_date_rows = found.unparsed_date_rows
     if scalar(con, "SELECT count(*) FROM _canonical") == 0:
         raise NoApplications(_nothing_found(report), hint=_nothing_hint(report))
+    if dry_run:
+        report.already_imported = bool(previous)
+        report.applications_loaded = scalar(con, "SELECT count(*) FROM _canonical")
+        cursor = con.execute(
+            "SELECT company, job_title, applied_on, coalesce(stage_reached, 'applied') AS stage, "
+            "coalesce(outcome, 'active') AS outcome, status_raw FROM _canonical "
+            "ORDER BY source_row LIMIT 20")
+        names = [d[0] for d in cursor.description]
+        report.preview = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return report
     record = {**report.as_dict(), "content_sha256": packed.sha256, "layout_key": key}
     write_import(con, record, original=packed, also=remember)
     for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):

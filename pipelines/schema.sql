@@ -88,3 +88,47 @@ CREATE TABLE IF NOT EXISTS saved_mappings (
     layout      VARCHAR,                        -- layout chosen by the user, NULL = detect
     saved_at    TIMESTAMP NOT NULL
 );
+
+-- What the user changed or added in the app, one row per application. Kept apart from
+-- `applications` so that re-importing a tracker never overwrites it.
+CREATE TABLE IF NOT EXISTS annotations (
+    application_id  VARCHAR PRIMARY KEY,
+    stage_reached   VARCHAR CHECK (stage_reached IN
+                        ('applied', 'screen', 'interview', 'final', 'offer')),
+    outcome         VARCHAR CHECK (outcome IN
+                        ('active', 'rejected', 'no_response', 'withdrawn', 'offer')),
+    feedback        VARCHAR,                    -- feedback the user added or corrected
+    notes           VARCHAR,
+    updated_at      TIMESTAMP NOT NULL
+);
+
+-- Statuses the user placed by hand in the import report: every application with this
+-- status text takes this stage and outcome (unless annotated one by one).
+CREATE TABLE IF NOT EXISTS status_overrides (
+    status_raw      VARCHAR PRIMARY KEY,
+    stage_reached   VARCHAR NOT NULL CHECK (stage_reached IN
+                        ('applied', 'screen', 'interview', 'final', 'offer')),
+    outcome         VARCHAR NOT NULL CHECK (outcome IN
+                        ('active', 'rejected', 'no_response', 'withdrawn', 'offer')),
+    updated_at      TIMESTAMP NOT NULL
+);
+
+-- One row per application as the dashboard shows it: the imported facts with the user's
+-- corrections applied (an annotation wins over a status override, which wins over the
+-- import). `edited` says whether anything was changed by hand.
+CREATE OR REPLACE VIEW applications_view AS
+SELECT a.* REPLACE (
+           coalesce(n.stage_reached, so.stage_reached, a.stage_reached) AS stage_reached,
+           coalesce(n.outcome, so.outcome, a.outcome) AS outcome,
+           coalesce(n.feedback, a.feedback) AS feedback,
+           coalesce(n.notes, a.notes) AS notes),
+       n.application_id IS NOT NULL OR so.status_raw IS NOT NULL AS edited
+FROM applications a
+LEFT JOIN annotations n USING (application_id)
+LEFT JOIN status_overrides so ON so.status_raw = a.status_raw;
+
+-- Small facts about the workspace, e.g. which import is the demo data.
+CREATE TABLE IF NOT EXISTS app_state (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR
+);

@@ -1,0 +1,28 @@
+"""Silver Lining's dashboard: page setup and navigation only.
+
+Started by `silverlining run` (or `streamlit run dashboard/app.py`); see README.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
+
+from dashboard import state  # noqa: E402
+
+st.set_page_config(page_title="Silver Lining", page_icon="🌤️", layout="wide",
+                   initial_sidebar_state="expanded")
+
+state.ensure_first_run_demo()
+
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon="📊", default=True),
+    st.Page("pages/stages.py", title="Rejection stages", icon="🪜"),
+    st.Page("pages/applications.py", title="Applications", icon="🗂️"),
+    st.Page("pages/import_data.py", title="Import", icon="📥"),
+]
+st.navigation(pages).run()

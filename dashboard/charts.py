@@ -1,0 +1,265 @@
+"""Query frames → plotly Figures. No streamlit here, and no session state.
+
+One palette for stages and outcomes everywhere. Colours are mid-light so they read on a
+white and on a dark background, and nothing here sets the background or the font colour:
+that is left to the theme (Streamlit's or plotly's), so a figure works with any template.
+Figures carry no title (the page has the heading), have axis titles and hover text, tight
+margins and a height of 350-420 px. An empty frame gives ``empty_figure``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.queries import FLOW_NODES, OUTCOME_LABELS, STAGE_LABELS
+
+__all__ = ["OUTCOME_COLORS", "OUTCOME_LABELS", "OUTCOME_ORDER", "STAGE_COLORS", "STAGE_LABELS",
+           "days_to_outcome", "empty_figure", "funnel", "outcomes_over_time",
+           "rejections_by_stage", "sankey", "segment_conversion", "weekly_applications"]
+
+HEIGHT = 380
+STAGE_COLORS = {"applied": "#8DB6E2", "screen": "#5A9BDB", "interview": "#3A82C4",
+                "final": "#2A9D8F", "offer": "#3BA55C"}
+OUTCOME_COLORS = {"active": "#8593A8", "rejected": "#E07A5F", "no_response": "#D9A441",
+                  "withdrawn": "#9C8AB4", "offer": "#3BA55C"}
+# Stacking and legend order of outcomes in every chart: good news at the bottom.
+OUTCOME_ORDER = ("offer", "active", "withdrawn", "no_response", "rejected")
+SILENCE_COLOR = OUTCOME_COLORS["no_response"]
+_GRID = "rgba(128, 128, 128, 0.25)"    # grid lines that read on light and dark
+_MUTED = "#8A8F98"                     # helper text that reads on light and dark
+NO_DATA = "No applications match these filters."
+
+NODE_COLORS = {**{label: STAGE_COLORS[code] for code, label in STAGE_LABELS.items()},
+               **{label: OUTCOME_COLORS[code] for code, label in OUTCOME_LABELS.items()}}
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _share(part: float, whole: float) -> str:
+    if not whole:
+        return "–"
+    share = part / whole
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
+def _layout(fig: go.Figure, x_title: str | None, y_title: str | None, *,
+            height: int = HEIGHT, legend: bool = True) -> go.Figure:
+    """Shared layout: no title, tight margins, legend above, theme-neutral grid."""
+    fig.update_layout(
+        height=height, margin={"l": 8, "r": 8, "t": 36 if legend else 8, "b": 8},
+        showlegend=legend, hovermode="closest", hoverlabel={"namelength": -1},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
+                "title": {"text": ""}, "traceorder": "normal"})
+    fig.update_xaxes(title_text=x_title, gridcolor=_GRID, zerolinecolor=_GRID,
+                     automargin=True)
+    fig.update_yaxes(title_text=y_title, gridcolor=_GRID, zerolinecolor=_GRID,
+                     automargin=True)
+    return fig
+
+
+def empty_figure(message: str = NO_DATA) -> go.Figure:
+    """A blank figure of the usual height with ``message`` in the middle."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font={"size": 14, "color": _MUTED})
+    fig.update_layout(height=HEIGHT, margin={"l": 8, "r": 8, "t": 8, "b": 8})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _is_empty(df: pd.DataFrame | None, column: str) -> bool:
+    return df is None or df.empty or not df[column].sum()
+
+
+# ── stages ──────────────────────────────────────────────────────────────────────────────
+
+def sankey(flow_df: pd.DataFrame) -> go.Figure:
+    """Sankey of ``queries.stage_flow``: nodes labelled 'Screen<br>42 (28%)' (applications
+    and share of all applications), links tinted with their target's colour."""
+    if _is_empty(flow_df, "applications"):
+        return empty_figure()
+    inflow = flow_df.groupby("target")["applications"].sum()
+    outflow = flow_df.groupby("source")["applications"].sum()
+    total = int(outflow.get("Applied", 0)) or int(flow_df["applications"].sum())
+    present = set(flow_df["source"]) | set(flow_df["target"])
+    nodes = [n for n in FLOW_NODES if n in present]
+    index = {n: i for i, n in enumerate(nodes)}
+    value = {n: int(inflow.get(n, 0)) or int(outflow.get(n, 0)) for n in nodes}
+    labels = [f"{n}<br>{value[n]:,} ({_share(value[n], total)})" for n in nodes]
+    node_hover = [f"{n}: {value[n]:,} of {total:,} applications ({_share(value[n], total)})"
+                  for n in nodes]
+    link_hover = [f"{s} → {t}: {v:,} applications<br>{_share(v, value[s])} of those at {s}"
+                  for s, t, v in flow_df[["source", "target", "applications"]].itertuples(
+                      index=False)]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap", valueformat=",d",
+        node={"label": labels, "pad": 24, "thickness": 16, "line": {"width": 0},
+              "color": [NODE_COLORS[n] for n in nodes], "customdata": node_hover,
+              "hovertemplate": "%{customdata}<extra></extra>"},
+        link={"source": [index[s] for s in flow_df["source"]],
+              "target": [index[t] for t in flow_df["target"]],
+              "value": flow_df["applications"].tolist(),
+              "color": [_rgba(NODE_COLORS[t], 0.4) for t in flow_df["target"]],
+              "customdata": link_hover, "hovertemplate": "%{customdata}<extra></extra>"},
+        textfont={"size": 12}))
+    return _layout(fig, None, None, height=420, legend=False)
+
+
+def funnel(funnel_df: pd.DataFrame) -> go.Figure:
+    """Funnel of ``queries.funnel``: applications reaching each stage, with the share of
+    those at the stage before that went on."""
+    if _is_empty(funnel_df, "reached"):
+        return empty_figure()
+    labels = [STAGE_LABELS[s] for s in funnel_df["stage"]]
+    text, hover = [], []
+    for i, row in enumerate(funnel_df.itertuples(index=False)):
+        conversion = row.conversion_from_previous
+        step = "" if i == 0 or pd.isna(conversion) else f"{conversion:.0%} of {labels[i - 1]}"
+        text.append(f"{row.reached:,}" + (f" · {step}" if step else ""))
+        hover.append(f"{labels[i]}: {row.reached:,} applications reached it "
+                     f"({row.share_of_applied:.0%} of all)" + (f"<br>{step}" if step else ""))
+    fig = go.Figure(go.Funnel(
+        y=labels, x=funnel_df["reached"].tolist(), text=text, textinfo="text",
+        textposition="auto", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        marker={"color": [STAGE_COLORS[s] for s in funnel_df["stage"]]},
+        connector={"fillcolor": _rgba("#808080", 0.15), "line": {"width": 0}}))
+    return _layout(fig, "Applications", "Stage reached", legend=False)
+
+
+def rejections_by_stage(df: pd.DataFrame) -> go.Figure:
+    """Bars of ``queries.rejections_by_stage``: rejections at each furthest stage, labelled
+    with count and share of all rejections."""
+    if _is_empty(df, "rejections"):
+        return empty_figure("No rejections among these applications.")
+    labels = [STAGE_LABELS[s] for s in df["stage"]]
+    text = [f"{n:,} ({share:.0%})" for n, share in zip(df["rejections"], df["share"],
+                                                        strict=True)]
+    hover = [f"Rejected at {label}: {n:,} ({share:.0%} of all rejections)"
+             for label, n, share in zip(labels, df["rejections"], df["share"], strict=True)]
+    fig = go.Figure(go.Bar(
+        x=labels, y=df["rejections"].tolist(), text=text, textposition="outside",
+        cliponaxis=False, marker={"color": [STAGE_COLORS[s] for s in df["stage"]]},
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "show"})
+    return _layout(fig, "Furthest stage reached before the rejection", "Rejections",
+                   legend=False)
+
+
+# ── over time ───────────────────────────────────────────────────────────────────────────
+
+def _stacked_by_outcome(df: pd.DataFrame, time_column: str, hover_date: str,
+                        share: bool) -> go.Figure:
+    totals = df.groupby(time_column)["applications"].sum()
+    fig = go.Figure()
+    for outcome in OUTCOME_ORDER:
+        part = df[df["outcome"] == outcome]
+        if part.empty:
+            continue
+        whole = part[time_column].map(totals)
+        fig.add_trace(go.Bar(
+            x=part[time_column], y=part["applications"], name=OUTCOME_LABELS[outcome],
+            marker={"color": OUTCOME_COLORS[outcome]},
+            customdata=np.column_stack([whole, part["applications"] / whole]),
+            hovertemplate=(f"{hover_date}<br>{OUTCOME_LABELS[outcome]}: %{{y:,}} of "
+                           "%{customdata[0]:,} (%{customdata[1]:.0%})<extra></extra>")))
+    fig.update_layout(barmode="stack", barnorm="percent" if share else None, bargap=0.15)
+    return fig
+
+
+def weekly_applications(df: pd.DataFrame) -> go.Figure:
+    """Stacked bars of ``queries.weekly_applications``: applications sent each week,
+    coloured by outcome."""
+    if _is_empty(df, "applications"):
+        return empty_figure()
+    fig = _stacked_by_outcome(df, "week", "Week of %{x|%-d %b %Y}", share=False)
+    return _layout(fig, "Week applied", "Applications")
+
+
+def outcomes_over_time(df: pd.DataFrame) -> go.Figure:
+    """100% stacked bars of ``queries.outcomes_over_time``: for each month applied, the
+    share of applications ending in each outcome."""
+    if _is_empty(df, "applications"):
+        return empty_figure()
+    fig = _stacked_by_outcome(df, "month", "%{x|%b %Y}", share=True)
+    fig.update_xaxes(dtick="M1", tickformat="%b %Y")
+    fig.update_yaxes(ticksuffix="%", range=[0, 100])
+    return _layout(fig, "Month applied", "Share of applications")
+
+
+def _bin_width(max_days: float) -> int:
+    return 7 if max_days <= 120 else 14 if max_days <= 365 else 30
+
+
+def days_to_outcome(df: pd.DataFrame) -> go.Figure:
+    """Histogram of ``queries.days_to_outcome`` binned here (weeks, fortnights or months),
+    so the figure stays small however many applications there are: days until a rejection
+    and until silence, side by side, with each median in the legend."""
+    if df is None or df.empty:
+        return empty_figure("No rejections or silences among these applications.")
+    width = _bin_width(float(df["days"].max()))
+    fig = go.Figure()
+    kinds = {"rejected": ("Rejected", OUTCOME_COLORS["rejected"]),
+             "silence": ("Silence", SILENCE_COLOR)}
+    for kind, (name, color) in kinds.items():
+        days = df.loc[df["outcome_kind"] == kind, "days"]
+        if days.empty:
+            continue
+        start = (days // width * width).astype("int64")
+        counts = start.value_counts().sort_index()
+        fig.add_trace(go.Bar(
+            x=(counts.index + width / 2).tolist(), y=counts.tolist(),
+            name=f"{name} (median {days.median():.0f} days)", marker={"color": color},
+            customdata=np.column_stack([counts.index, counts.index + width - 1]),
+            hovertemplate=(f"{name} %{{customdata[0]}}–%{{customdata[1]}} days after "
+                           "applying: %{y:,} applications<extra></extra>")))
+    fig.update_layout(barmode="group", bargap=0.1)
+    fig.update_xaxes(rangemode="tozero")
+    return _layout(fig, "Days after applying", "Applications")
+
+
+# ── segments ────────────────────────────────────────────────────────────────────────────
+
+def segment_conversion(df: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of ``queries.segment_conversion``: share reaching an interview per
+    group with its 95% interval as error bars, 'LinkedIn (n=42)' labels; groups too small
+    to read are faded and marked '⚠ few'. A dashed line marks the share over all groups."""
+    if _is_empty(df, "applications"):
+        return empty_figure()
+    labels = [f"{s} (n={n:,})" + (" ⚠ few" if small else "")
+              for s, n, small in zip(df["segment"], df["applications"], df["too_small"],
+                                     strict=True)]
+    rate, low, high = (df[c].astype(float) * 100 for c in ("rate", "low", "high"))
+    hover = [f"{s}: {k:,} of {n:,} reached an interview ({r:.0f}%)<br>95% interval "
+             f"{lo:.0f}%–{hi:.0f}%" + ("<br>Too few applications to read a difference"
+                                         if small else "")
+             for s, k, n, r, lo, hi, small in zip(df["segment"], df["interviews"],
+                                                  df["applications"], rate, low, high,
+                                                  df["too_small"], strict=True)]
+    color = STAGE_COLORS["interview"]
+    fig = go.Figure(go.Bar(
+        x=rate.tolist(), y=labels, orientation="h",
+        marker={"color": color, "opacity": [0.35 if s else 1.0 for s in df["too_small"]]},
+        error_x={"type": "data", "symmetric": False, "array": (high - rate).tolist(),
+                 "arrayminus": (rate - low).tolist(), "color": _MUTED, "thickness": 1.5},
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+    # The rate written just past the interval's upper end, where it never overlaps a bar.
+    fig.add_trace(go.Scatter(
+        x=(high + 1).tolist(), y=labels, mode="text", text=[f"{r:.0f}%" for r in rate],
+        textposition="middle right", cliponaxis=False, hoverinfo="skip"))
+    overall = df["interviews"].sum() / df["applications"].sum() * 100
+    fig.add_vline(x=overall, line={"dash": "dash", "color": _MUTED, "width": 1},
+                  annotation_text=f"All: {overall:.0f}%", annotation_position="top",
+                  annotation_font_color=_MUTED)
+    upper = min(100, 10 * np.ceil((high.max() + 10) / 10))
+    fig.update_xaxes(range=[0, upper], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed", gridcolor=_GRID)
+    height = min(420, max(350, 80 + 24 * len(df)))
+    _layout(fig, "Reached an interview or further", "Group", height=height, legend=False)
+    return fig.update_layout(margin={"t": 28})

@@ -1,0 +1,75 @@
+"""Applications: the table, filterable and searchable, where a stage or outcome can be
+corrected and feedback and notes added. Edits are annotations that survive re-imports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, state
+from pipelines.edits import save_annotation
+from pipelines.normalize.statuses import OUTCOMES, STAGES
+
+EDITABLE = ("stage_reached", "outcome", "feedback", "notes")
+
+st.title("Applications")
+state.demo_banner()
+filters = state.sidebar_filters()
+table = state.query("applications_table", filters)
+
+if table.empty:
+    st.info("No applications match. Import a tracker on the **Import** page, or widen the "
+            "filters in the sidebar.", icon="🔎")
+    st.stop()
+
+st.caption(f"{len(table):,} applications. Change a stage or outcome, or add feedback and "
+           "notes, then save: your edits are kept apart from the imported data, so "
+           "importing an updated tracker never undoes them. ✏️ marks edited rows.")
+shown = table.assign(edited=table["edited"].map({True: "✏️", False: ""}))
+edited = st.data_editor(
+    shown, key="applications_editor", hide_index=True, width="stretch", height=520,
+    disabled=[c for c in shown.columns if c not in EDITABLE],
+    column_order=["edited", "company", "job_title", "applied_on", "stage_reached", "outcome",
+                  "outcome_on", "status_raw", "feedback", "notes", "source_channel",
+                  "location", "org_size", "source_file"],
+    column_config={
+        "edited": st.column_config.TextColumn("", width="small"),
+        "company": "Company", "job_title": "Job title",
+        "applied_on": st.column_config.DateColumn("Applied"),
+        "stage_reached": st.column_config.SelectboxColumn(
+            "Furthest stage", options=list(STAGES), required=True),
+        "outcome": st.column_config.SelectboxColumn("Outcome", options=list(OUTCOMES),
+                                                    required=True),
+        "outcome_on": st.column_config.DateColumn("Outcome on"),
+        "status_raw": "Status as written", "feedback": "Feedback", "notes": "Notes",
+        "source_channel": "Source", "location": "Location",
+        "org_size": st.column_config.NumberColumn("Employees", format="%d"),
+        "source_file": "File",
+    })
+
+
+def _changes(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str, dict]]:
+    """(application_id, {field: new value}) for every row the user changed."""
+    out = []
+    for (_, old), (_, new) in zip(before.iterrows(), after.iterrows(), strict=True):
+        diff = {f: (None if pd.isna(new[f]) or new[f] == "" else new[f]) for f in EDITABLE
+                if not (pd.isna(old[f]) and pd.isna(new[f])) and old[f] != new[f]}
+        if diff:
+            out.append((old["application_id"], diff))
+    return out
+
+
+changes = _changes(shown, edited)
+if changes:
+    st.write(f"{len(changes)} application(s) changed.")
+    if st.button("Save changes", type="primary", key="save_edits"):
+        def _save(cur):
+            for application_id, diff in changes:
+                save_annotation(cur, application_id, **{
+                    ("stage" if k == "stage_reached" else k): v for k, v in diff.items()})
+        state.write(_save)
+        st.toast(f"Saved {len(changes)} change(s).", icon="✅")
+        st.rerun()
+
+st.caption(f"Stages: {', '.join(charts.STAGE_LABELS.values())}. Outcomes: "
+           f"{', '.join(charts.OUTCOME_LABELS.values())}.")

@@ -1,0 +1,156 @@
+"""Import: upload trackers, check the detected layout and column mapping on a preview,
+import, read the report, place statuses the rules did not understand, and manage the
+import history."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, state
+from pipelines.edits import place_status, remove_import
+from pipelines.errors import IngestError
+from pipelines.ingest import ImportReport, ingest_file
+from pipelines.layouts import LAYOUTS
+from pipelines.mapping import FIELDS, IGNORE
+from pipelines.normalize.statuses import OUTCOMES, STAGES
+from pipelines.report import format_report
+
+TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
+CHOICES = ["", IGNORE, *FIELDS] + [f"stage:{s}" for s in STAGES] + [
+    f"outcome:{o}" for o in OUTCOMES if o not in ("active", "offer")]
+
+
+def _saved_upload(upload) -> Path:
+    """The uploaded bytes in a private temporary file with the original name."""
+    folder = Path(tempfile.mkdtemp(prefix="silverlining-"))
+    path = folder / Path(upload.name).name
+    path.write_bytes(upload.getvalue())
+    return path
+
+
+def _mapping_editor(report: ImportReport, key: str) -> dict[str, str]:
+    """The detected mapping as an editable table; returns the user's overrides."""
+    frame = pd.DataFrame({"Column": report.columns,
+                          "Maps to": [report.mapping.get(c, "") for c in report.columns],
+                          "First value": [next((r[i] for r in report.sample if i < len(r) and r[i]),
+                                               "") for i in range(len(report.columns))]})
+    frame["Maps to"] = frame["Maps to"].where(frame["Maps to"].isin(CHOICES), "")
+    edited = st.data_editor(frame, key=f"map_{key}", hide_index=True, width="stretch",
+                            disabled=["Column", "First value"],
+                            column_config={"Maps to": st.column_config.SelectboxColumn(
+                                "Maps to", options=CHOICES,
+                                help="The field this column feeds; empty = not used")})
+    return {row["Column"]: (row["Maps to"] or IGNORE) for _, row in edited.iterrows()
+            if row["Maps to"] != report.mapping.get(row["Column"], "")}
+
+
+def _show_report(report: ImportReport) -> None:
+    if report.already_imported:
+        st.info(f"**{report.source_file}** was already imported with these columns; nothing "
+                "changed.", icon="ℹ️")
+        return
+    st.success(f"**{report.source_file}**: {report.applications_loaded:,} applications "
+               f"({report.applications_new:,} new, {report.applications_updated:,} updated).",
+               icon="✅")
+    with st.expander("Import report", expanded=bool(report.unknown_statuses or report.skipped)):
+        st.code(format_report(report), language=None)
+
+
+def _one_file(upload, index: int) -> None:
+    path = _saved_upload(upload)
+    key = f"{index}_{upload.name}_{upload.size}"
+    st.markdown(f"#### {upload.name}")
+    overrides = st.session_state.get(f"overrides_{key}", {})
+    layout = st.session_state.get(f"layout_{key}") or None
+    try:
+        with state.cursor() as cur:
+            preview = ingest_file(cur, path, overrides=overrides, layout=layout, dry_run=True,
+                                  display_name=upload.name)
+    except IngestError as error:
+        st.error(f"This file cannot be imported: {error}", icon="🚫")
+        return
+    st.caption(f"Layout: {preview.layout} · header on row {preview.header_row}"
+               + (f" · sheet {preview.sheet!r}" if preview.sheet else "")
+               + f" · {preview.applications_loaded:,} applications found in "
+                 f"{preview.rows_read:,} rows" + (f" · dates read {preview.date_order}"
+                                                   if preview.date_order else ""))
+    for warning in preview.warnings:
+        st.warning(warning, icon="⚠️")
+    st.selectbox("Layout", ["", *LAYOUTS], key=f"layout_{key}",
+                 format_func=lambda v: v or f"detected ({preview.layout})")
+    changed = _mapping_editor(preview, key)
+    if changed:  # a new choice in the editor: preview again with it
+        st.session_state[f"overrides_{key}"] = {**overrides, **changed}
+        st.rerun()
+    st.dataframe(pd.DataFrame(preview.preview), hide_index=True, width="stretch")
+    st.caption("The first applications as they will be stored.")
+    if st.button(f"Import {upload.name}", type="primary", key=f"import_{key}"):
+        try:
+            report = state.write(lambda cur: ingest_file(
+                cur, path, overrides=overrides, layout=layout, display_name=upload.name))
+        except IngestError as error:
+            st.error(f"This file cannot be imported: {error}", icon="🚫")
+            return
+        st.session_state[f"report_{key}"] = report
+    if f"report_{key}" in st.session_state:
+        _show_report(st.session_state[f"report_{key}"])
+
+
+def _unknown_statuses() -> None:
+    unknown = state.query("unknown_statuses")
+    if unknown.empty:
+        return
+    st.subheader("Statuses not understood")
+    st.caption("These status texts matched no rule, so their applications count as still "
+               "active. Say what each means; every application with that text follows.")
+    frame = unknown.assign(stage="", outcome="")
+    edited = st.data_editor(frame, key="unknown_editor", hide_index=True, width="stretch",
+                            disabled=["status_raw", "applications"], column_config={
+                                "status_raw": "Status as written",
+                                "applications": "Applications",
+                                "stage": st.column_config.SelectboxColumn(
+                                    "Furthest stage", options=list(STAGES)),
+                                "outcome": st.column_config.SelectboxColumn(
+                                    "Outcome", options=list(OUTCOMES))})
+    placed = edited[(edited["stage"] != "") & (edited["outcome"] != "")
+                    & edited["stage"].notna() & edited["outcome"].notna()]
+    if not placed.empty and st.button("Save statuses", key="save_statuses"):
+        state.write(lambda cur: [place_status(cur, r.status_raw, r.stage, r.outcome)
+                                 for r in placed.itertuples()])
+        st.rerun()
+
+
+def _history() -> None:
+    history = state.query("import_history")
+    st.subheader("Import history")
+    if history.empty:
+        st.caption("Nothing imported yet.")
+        return
+    st.dataframe(history, hide_index=True, width="stretch")
+    choice = st.selectbox("Remove an import", [None, *history["import_id"].tolist()],
+                          key="remove_choice", format_func=lambda i: "—" if i is None else
+                          f"#{i} · {history.set_index('import_id').at[i, 'source_file']}")
+    if choice is not None and st.button("Remove this import", key="remove_import"):
+        removed = state.write(lambda cur: remove_import(cur, int(choice)))
+        st.toast(f"Removed import #{choice} ({removed} applications only it described).")
+        st.rerun()
+    st.caption("Removing an import deletes the applications only it described; your edits "
+               "to them are kept and come back if you import the file again.")
+
+
+st.title("Import")
+state.demo_banner()
+st.write("Drop the tracker you already keep: Excel, Google Sheets or Numbers exports, "
+         "LibreOffice, Notion or Airtable CSV, LinkedIn's *Job Applications.csv*. Nothing "
+         "leaves this computer.")
+uploads = st.file_uploader("Tracker files", type=TYPES, accept_multiple_files=True,
+                           key="uploads")
+for number, upload in enumerate(uploads or []):
+    _one_file(upload, number)
+_unknown_statuses()
+_history()
+st.caption(f"Stages: {', '.join(charts.STAGE_LABELS.values())}.")

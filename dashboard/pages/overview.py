@@ -1,0 +1,73 @@
+"""Overview: headline figures against the previous period, applications per week, outcomes
+over time."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, state
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _delta(now: float | None, before: float | None, percent: bool) -> str | None:
+    if now is None or before is None:
+        return None
+    change = now - before
+    return f"{change * 100:+.0f} pts" if percent else f"{change:+.0f}"
+
+
+st.title("Overview")
+state.demo_banner()
+filters = state.sidebar_filters()
+kpis = state.query("kpis", filters)
+
+if not kpis["selection"]["applications"]:
+    st.info("No applications match. Import a tracker on the **Import** page, or widen the "
+            "filters in the sidebar.", icon="🔎")
+    st.stop()
+
+
+
+def _metrics(figures: dict, before: dict | None) -> None:
+    """Five headline figures in a row; with ``before``, each shows its change."""
+    before = before or {}
+    cols = st.columns(5)
+    cols[0].metric("Applications", f"{figures['applications']:,}",
+                   _delta(figures["applications"], before.get("applications"), False)
+                   if before else None)
+    for col, key, label in ((cols[1], "response_rate", "Response rate"),
+                            (cols[2], "interview_rate", "Interview rate"),
+                            (cols[3], "offer_rate", "Offer rate")):
+        col.metric(label, _pct(figures[key]),
+                   _delta(figures[key], before.get(key), True) if before else None)
+    days = figures.get("median_days_to_response")
+    cols[4].metric("Median days to a response", "–" if days is None else f"{days:.0f}",
+                   _delta(days, before.get("median_days_to_response"), False)
+                   if before else None, delta_color="inverse")
+
+
+st.subheader("All applications shown")
+_metrics(kpis["selection"], None)
+st.caption("Response: the employer answered (a screen, an interview, an offer or a "
+           "rejection). Interview rate: reached an interview or further.")
+if kpis.get("period_label"):
+    st.subheader("Recent period against the one before")
+    _metrics(kpis, kpis.get("previous"))
+    st.caption(f"{kpis['period_label']}. Choose dates in the sidebar to compare another "
+               "period.")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Applications per week")
+    st.plotly_chart(charts.weekly_applications(state.query("weekly_applications", filters)),
+                    width="stretch", key="weekly")
+    st.caption("How many applications went out each week, coloured by how they ended.")
+with right:
+    st.subheader("Outcomes over time")
+    st.plotly_chart(charts.outcomes_over_time(state.query("outcomes_over_time", filters)),
+                    width="stretch", key="outcomes")
+    st.caption("For the applications sent each month, the share that is still open, was "
+               "rejected, got no response, was withdrawn or became an offer.")

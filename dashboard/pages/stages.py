@@ -1,0 +1,59 @@
+"""Rejection stages: where applications stop, how long it takes, and which segments get
+further."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, queries, state
+
+st.title("Rejection stages")
+state.demo_banner()
+filters = state.sidebar_filters()
+flow = state.query("stage_flow", filters)
+
+if flow.empty:
+    st.info("No applications match. Import a tracker on the **Import** page, or widen the "
+            "filters in the sidebar.", icon="🔎")
+    st.stop()
+
+st.subheader("Where applications go")
+st.plotly_chart(charts.sankey(flow), width="stretch", key="sankey")
+st.caption("Every application starts at Applied and flows as far as it got (a rejection "
+           "after the final round passes through screen, interview and final round), then to "
+           "how it ended. Numbers are applications and their share of all applications.")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Funnel")
+    st.plotly_chart(charts.funnel(state.query("funnel", filters)), width="stretch",
+                    key="funnel")
+    st.caption("How many applications reached each stage, and what share of those at the "
+               "stage before went on to it.")
+with right:
+    st.subheader("Where rejections happen")
+    st.plotly_chart(charts.rejections_by_stage(state.query("rejections_by_stage", filters)),
+                    width="stretch", key="rejections")
+    st.caption("Rejections by the furthest stage reached. At Applied it is a résumé "
+               "rejection; at the final round, a near miss.")
+
+st.subheader("How long until a rejection, or silence")
+ghost = st.slider("Treat an application as ghosted after this many days without an answer",
+                  7, 120, 30, step=1, key="ghost_days")
+days = state.query("days_to_outcome", filters, ghost_after_days=ghost)
+ghosted = state.query("ghosted_count", filters, ghost_after_days=ghost)
+st.plotly_chart(charts.days_to_outcome(days), width="stretch", key="days")
+st.caption(f"Days from applying to a rejection, or to the last day with no answer. With "
+           f"{ghost} days as the limit, {ghosted} open applications count as ghosted.")
+
+st.subheader("Which segments get to interviews")
+segment = st.selectbox("Compare by", list(queries.SEGMENTS), key="segment")
+table = state.query("segment_conversion", filters, segment=segment)
+st.plotly_chart(charts.segment_conversion(table), width="stretch", key="segments")
+small = table[table["too_small"]] if not table.empty else table
+st.caption("Share of applications in each group that reached an interview or further, with "
+           "a 95% interval: the wider the bar, the less the figure can be trusted.")
+if not small.empty:
+    st.warning(f"{len(small)} group(s) have fewer than 10 applications "
+               f"({', '.join(map(str, small['segment'].head(5)))}): too few to read a "
+               "difference from.", icon="⚠️")

@@ -1,0 +1,490 @@
+"""SQL → small DataFrames for the dashboard. No streamlit here.
+
+Every function that takes ``filters`` reads ``applications_view`` (imported facts with the
+user's corrections) narrowed by ``filters.where``, aggregates in DuckDB and returns a frame
+of a few dozen rows at most (``days_to_outcome`` and ``applications_table`` are the per-
+application exceptions, the latter capped by ``limit``). ``con`` may be a connection or a
+cursor; every result is read to the end (DuckDB 2 refuses other work on a connection while
+a result is half read).
+
+Words used below:
+
+* **stage rank**: 0 applied, 1 screen, 2 interview, 3 final, 4 offer. An application whose
+  outcome is ``offer`` counts as having reached the offer stage whatever its stored stage
+  (an offer means every round was passed), so the Sankey, the funnel and the rates agree.
+* **as-of date**: the latest ``applied_on`` in the whole database (not only the filtered
+  part). Silence is measured up to it rather than up to today, so an old tracker does not
+  turn every open application into a ghost.
+* Dates come back as pandas ``datetime64`` columns (midnight), as DuckDB gives them;
+  ``filter_options`` and the ``kpis`` periods use ``datetime.date``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import replace
+from typing import NamedTuple
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from dashboard.filters import Filters, where
+from pipelines.db import first_row, scalar
+from pipelines.normalize.statuses import OUTCOMES, STAGES
+
+STAGE_LABELS = {"applied": "Applied", "screen": "Screen", "interview": "Interview",
+                "final": "Final round", "offer": "Offer"}
+OUTCOME_LABELS = {"active": "Still active", "rejected": "Rejected",
+                  "no_response": "No response", "withdrawn": "Withdrawn", "offer": "Offer"}
+# Sankey nodes, left to right. 'Offer' is one node: the offer stage and the offer outcome.
+FLOW_NODES = (*STAGE_LABELS.values(), "Rejected", "No response", "Withdrawn", "Still active")
+
+DEFAULT_WINDOW_DAYS = 30   # the period compared when no dates are chosen
+MAX_SEGMENTS = 15          # rows of segment_conversion, 'Other' included
+Z_95 = 1.959963984540054   # two-sided 95% normal quantile
+
+_STAGE_RANK_SQL = (f"CASE WHEN outcome = 'offer' THEN {len(STAGES) - 1} "
+                   f"ELSE list_position({list(STAGES)}, stage_reached) - 1 END")
+_NOT_A_REFERRAL = ("'no', 'n', 'none', 'false', '0', '-', 'n/a', 'na', 'nein', 'non', 'nee', "
+                   "'hayır'")
+_SIZE_BANDS = ("1-49", "50-249", "250-999", "1,000-4,999", "5,000+")
+
+# Segment label → SQL expression over applications_view. NULL or blank becomes 'Unknown'.
+# Title level (and effective level, by scope) joins this list with the issue that
+# classifies job titles; until then there is no column to group by.
+SEGMENTS: dict[str, str] = {
+    "Source": "trim(source_channel)",
+    "Referral": (f"CASE WHEN (nullif(trim(referral), '') IS NOT NULL AND lower(trim(referral)) "
+                 f"NOT IN ({_NOT_A_REFERRAL})) OR lower(source_channel) LIKE '%referr%' "
+                 "THEN 'Referred' ELSE 'Not referred' END"),
+    "Location": "trim(location)",
+    "Organisation size": ("CASE WHEN org_size IS NULL THEN 'Unknown' "
+                          "WHEN org_size < 50 THEN '1-49' WHEN org_size < 250 THEN '50-249' "
+                          "WHEN org_size < 1000 THEN '250-999' "
+                          "WHEN org_size < 5000 THEN '1,000-4,999' ELSE '5,000+' END"),
+    "Organisation type": ("upper(left(trim(org_type), 1)) || "
+                          "lower(substr(trim(org_type), 2))"),
+}
+# Segments with a natural order keep it instead of being sorted by size.
+_SEGMENT_ORDER = {"Organisation size": _SIZE_BANDS}
+
+
+def _selection(filters: Filters) -> tuple[str, list]:
+    """A CTE body: the filtered applications with their stage rank."""
+    condition, params = where(filters)
+    return (f"SELECT *, {_STAGE_RANK_SQL} AS stage_rank FROM applications_view "
+            f"WHERE {condition}"), params
+
+
+def _frame(con, sql: str, params: list | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+# ── headline figures ────────────────────────────────────────────────────────────────────
+
+class _Periods(NamedTuple):
+    start: dt.date
+    end: dt.date
+    prev_start: dt.date
+    prev_end: dt.date
+    comparable: bool     # False when the previous period ends before the earliest application
+    label: str
+
+
+def _periods(con, filters: Filters) -> _Periods | None:
+    """The period and the one before it, or None when no matching application is dated.
+
+    The period is ``date_from``..``date_to``; a missing end is the latest date applied in
+    the selection, a missing start the earliest. With neither date chosen it is the last
+    30 days of the data (ending at the latest date applied in the selection). The previous
+    period has the same length and ends the day before the period starts.
+    """
+    undated = replace(filters, date_from=None, date_to=None)
+    condition, params = where(undated)
+    chosen = "applied_on BETWEEN coalesce(?, DATE '0001-01-01') AND coalesce(?, DATE '9999-12-31')"
+    first, low, high = first_row(con, f"""
+        SELECT min(applied_on), min(applied_on) FILTER (WHERE {chosen}),
+               max(applied_on) FILTER (WHERE {chosen})
+        FROM applications_view WHERE {condition}""",
+        [filters.date_from, filters.date_to] * 2 + params)
+    if high is None:
+        return None
+    if filters.date_from is None and filters.date_to is None:
+        start = high - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+        end, note = high, f" (the last {DEFAULT_WINDOW_DAYS} days of your data)"
+    else:
+        start, end, note = filters.date_from or low, filters.date_to or high, ""
+    length = (end - start).days + 1
+    prev_end = start - dt.timedelta(days=1)
+    prev_start = prev_end - dt.timedelta(days=length - 1)
+    comparable = prev_end >= first
+    label = f"{_day_range(start, end)}{note} " + (
+        f"against the {length} days before ({_day_range(prev_start, prev_end)})"
+        if comparable else "(no earlier applications to compare with)")
+    return _Periods(start, end, prev_start, prev_end, comparable, label)
+
+
+def _day_range(start: dt.date, end: dt.date) -> str:
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+
+
+_KPI_COLUMNS = """
+    count(*) AS applications,
+    count(*) FILTER (WHERE stage_rank > 0 OR outcome IN ('rejected', 'offer')) AS responded,
+    count(*) FILTER (WHERE stage_rank >= 2) AS interviews,
+    count(*) FILTER (WHERE stage_rank = 4) AS offers,
+    median(outcome_on - applied_on) FILTER (
+        WHERE outcome IN ('rejected', 'offer') AND outcome_on >= applied_on) AS median_days"""
+_FIGURES = ("applications", "responded", "response_rate", "interview_rate", "offer_rate",
+            "median_days_to_response")
+
+
+def _kpi_dict(row: dict | None, start=None, end=None) -> dict:
+    n = int(row["applications"]) if row else 0
+    responded = int(row["responded"]) if row else 0
+    median = row["median_days"] if row else None
+    return {
+        "applications": n,
+        "responded": responded,
+        "response_rate": _rate(responded, n),
+        "interview_rate": _rate(int(row["interviews"]) if row else 0, n),
+        "offer_rate": _rate(int(row["offers"]) if row else 0, n),
+        "median_days_to_response": None if median is None or pd.isna(median) else float(median),
+        "period_start": start,
+        "period_end": end,
+    }
+
+
+def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
+    """Headline figures for the period and for the period of equal length before it.
+
+    One dict: ``applications``; ``responded`` (the employer answered: the application got
+    past applied, or was rejected or offered; a withdrawal before any answer is not a
+    response); ``response_rate``, ``interview_rate`` (reached interview or further),
+    ``offer_rate`` as fractions 0..1, None without applications;
+    ``median_days_to_response`` (applied_on to outcome_on over rejections and offers with
+    both dates, None without any); ``period_start``, ``period_end``; ``period_label`` (plain
+    words for both periods); ``previous``, the same figures for the previous period; and
+    ``selection``, the same figures over everything the filters select, whatever the dates
+    (for a page that wants totals beside the period comparison).
+
+    The period is filters.date_from..date_to (see ``_periods``): with no dates chosen it is
+    the last 30 days of the data against the 30 days before. The other filters apply to
+    both periods. Applications without a date applied belong to no period. When the
+    previous period ends before the earliest matching application there is nothing to
+    compare with, and every figure in ``previous`` is None (its dates are still given).
+    """
+    periods = _periods(con, filters)
+    if periods is None:
+        return {**_kpi_dict(None), "period_label": "", "previous": _kpi_dict(None),
+                "selection": _selection_figures(con, filters)}
+    base, params = _selection(replace(filters, date_from=None, date_to=None))
+    rows = _frame(con, f"""
+        WITH base AS ({base})
+        SELECT applied_on >= ? AS current, {_KPI_COLUMNS}
+        FROM base WHERE applied_on BETWEEN ? AND ?
+        GROUP BY ALL""", [*params, periods.start, periods.prev_start, periods.end])
+    by_period = {bool(r["current"]): r for r in rows.to_dict("records")}
+    result = _kpi_dict(by_period.get(True), periods.start, periods.end)
+    result["period_label"] = periods.label
+    previous = _kpi_dict(by_period.get(False), periods.prev_start, periods.prev_end)
+    if not periods.comparable:
+        previous.update(dict.fromkeys(_FIGURES))
+    result["previous"] = previous
+    result["selection"] = _selection_figures(con, filters)
+    return result
+
+
+def _selection_figures(con, filters: Filters) -> dict:
+    """The headline figures over everything the filters select, undated applications
+    included (no period)."""
+    base, params = _selection(filters)
+    row = _frame(con, f"WITH base AS ({base}) SELECT {_KPI_COLUMNS} FROM base", params)
+    return _kpi_dict(row.to_dict("records")[0])
+
+
+# ── over time ───────────────────────────────────────────────────────────────────────────
+
+def _by_time(con, filters: Filters, unit: str, column: str) -> pd.DataFrame:
+    base, params = _selection(filters)
+    return _frame(con, f"""
+        WITH base AS ({base})
+        SELECT date_trunc('{unit}', applied_on)::DATE AS {column}, outcome,
+               count(*) AS applications
+        FROM base WHERE applied_on IS NOT NULL
+        GROUP BY 1, 2 ORDER BY {column}, list_position({list(OUTCOMES)}, outcome)""", params)
+
+
+def weekly_applications(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per (week applied, outcome) with applications > 0: columns week (the Monday),
+    outcome, applications. Applications without a date applied are left out."""
+    return _by_time(con, filters, "week", "week")
+
+
+def outcomes_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per (month applied, outcome) with applications > 0: columns month (the first
+    of the month), outcome, applications. Applications without a date applied are left
+    out."""
+    return _by_time(con, filters, "month", "month")
+
+
+# ── stages ──────────────────────────────────────────────────────────────────────────────
+
+def _stage_outcome_counts(con, filters: Filters) -> list[tuple[int, str, int]]:
+    base, params = _selection(filters)
+    return con.execute(f"WITH base AS ({base}) SELECT stage_rank, outcome, count(*) FROM base "
+                       "GROUP BY ALL", params).fetchall()
+
+
+def stage_flow(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per Sankey link (source node, target node) with applications > 0.
+
+    Every application leaves 'Applied' and passes through each stage up to its furthest
+    (a rejection after the final round flows Applied → Screen → Interview → Final round →
+    Rejected), then to its outcome node: 'Rejected', 'No response', 'Withdrawn', 'Still
+    active', or 'Offer'. 'Offer' is both the last stage and the offer outcome: an offer ends
+    there; an application that reached the offer stage and ended otherwise (declined,
+    rescinded, pending) flows on from it. Flow into Screen, Interview and Final round
+    equals flow out of them. Rows are ordered by source, then target, in node order.
+    """
+    stages = list(STAGE_LABELS.values())
+    links: Counter[tuple[str, str]] = Counter()
+    for rank, outcome, n in _stage_outcome_counts(con, filters):
+        for i in range(1, rank + 1):
+            links[stages[i - 1], stages[i]] += n
+        if outcome != "offer":
+            links[stages[rank], OUTCOME_LABELS[outcome]] += n
+    order = {node: i for i, node in enumerate(FLOW_NODES)}
+    rows = sorted(((s, t, n) for (s, t), n in links.items() if n > 0),
+                  key=lambda r: (order[r[0]], order[r[1]]))
+    return pd.DataFrame(rows, columns=["source", "target", "applications"]).astype(
+        {"applications": "int64"})
+
+
+def funnel(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per stage, the five in order: stage (code), reached (applications that got
+    at least that far), share_of_applied (reached / applications), conversion_from_previous
+    (reached / reached at the stage before; NaN for 'applied' and after a stage nobody
+    reached). Empty when no application matches."""
+    base, params = _selection(filters)
+    counts = first_row(con, f"WITH base AS ({base}) SELECT "
+                            + ", ".join(f"count(*) FILTER (WHERE stage_rank >= {i})"
+                                        for i in range(len(STAGES))) + " FROM base", params)
+    if not counts or not counts[0]:
+        return pd.DataFrame(columns=["stage", "reached", "share_of_applied",
+                                     "conversion_from_previous"])
+    rows = [{"stage": stage, "reached": int(n), "share_of_applied": n / counts[0],
+             "conversion_from_previous": None if i == 0 else _rate(n, counts[i - 1])}
+            for i, (stage, n) in enumerate(zip(STAGES, counts, strict=True))]
+    return pd.DataFrame(rows)
+
+
+def rejections_by_stage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per stage, the five in order: stage (code), rejections (rejected
+    applications whose furthest stage it is), share (of all rejections). Empty when no
+    matching application was rejected."""
+    base, params = _selection(filters)
+    found = dict(con.execute(f"WITH base AS ({base}) SELECT stage_reached, count(*) FROM base "
+                             "WHERE outcome = 'rejected' GROUP BY ALL", params).fetchall())
+    total = sum(found.values())
+    if not total:
+        return pd.DataFrame(columns=["stage", "rejections", "share"])
+    return pd.DataFrame([{"stage": s, "rejections": int(found.get(s, 0)),
+                          "share": found.get(s, 0) / total} for s in STAGES])
+
+
+# ── time to an answer ───────────────────────────────────────────────────────────────────
+
+def _silent_sql(ghost_after_days: int) -> str:
+    """Condition: an open application never past applied, older than the limit."""
+    return (f"(outcome = 'active' AND stage_rank = 0 "
+            f"AND applied_on < as_of - {int(ghost_after_days)})")
+
+
+def days_to_outcome(con: duckdb.DuckDBPyConnection, filters: Filters,
+                    ghost_after_days: int = 30) -> pd.DataFrame:
+    """One row per application that was rejected or met silence: application_id,
+    outcome_kind ('rejected' | 'silence'), days (from applied_on).
+
+    Rejected: days to outcome_on. Silence: outcome no_response, or still active, never past
+    applied and applied more than ``ghost_after_days`` before the as-of date (ghosted);
+    days to outcome_on if recorded, else to the as-of date. Applications without the dates
+    needed, or with an outcome date before the date applied, are left out. Ordered by
+    outcome_kind, then days.
+    """
+    base, params = _selection(filters)
+    return _frame(con, f"""
+        WITH reference AS (SELECT max(applied_on) AS as_of FROM applications_view),
+             base AS ({base})
+        SELECT application_id, outcome_kind, days FROM (
+            SELECT application_id,
+                   CASE WHEN outcome = 'rejected' THEN 'rejected' ELSE 'silence' END
+                       AS outcome_kind,
+                   CASE WHEN outcome = 'rejected' THEN outcome_on - applied_on
+                        ELSE coalesce(outcome_on, as_of) - applied_on END AS days
+            FROM base, reference
+            WHERE applied_on IS NOT NULL
+              AND (outcome IN ('rejected', 'no_response') OR {_silent_sql(ghost_after_days)}))
+        WHERE days >= 0
+        ORDER BY outcome_kind, days, application_id""", params)
+
+
+def ghosted_count(con: duckdb.DuckDBPyConnection, filters: Filters,
+                  ghost_after_days: int = 30) -> int:
+    """How many open applications count as ghosted with this limit: still active, never
+    past applied, applied more than ``ghost_after_days`` before the as-of date.
+    Applications already marked no_response are not included (they are silence anyway)."""
+    base, params = _selection(filters)
+    return int(scalar(con, f"""
+        WITH reference AS (SELECT max(applied_on) AS as_of FROM applications_view),
+             base AS ({base})
+        SELECT count(*) FROM base, reference WHERE {_silent_sql(ghost_after_days)}""", params))
+
+
+# ── segments ────────────────────────────────────────────────────────────────────────────
+
+def wilson_interval(successes, n, z: float = Z_95):
+    """The Wilson score interval (low, high) for successes out of n; works on numbers or
+    numpy/pandas arrays. (nan, nan) where n is 0."""
+    k = np.asarray(successes, dtype=float)
+    total = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / total
+        denominator = 1 + z * z / total
+        centre = (p + z * z / (2 * total)) / denominator
+        half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+        low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def segment_conversion(con: duckdb.DuckDBPyConnection, filters: Filters, segment: str,
+                       min_n: int = 10) -> pd.DataFrame:
+    """One row per group of ``segment`` (a key of SEGMENTS): segment, applications,
+    interviews (reached interview or further), rate (interviews / applications), low and
+    high (95% Wilson interval), too_small (applications < min_n).
+
+    Groups are sorted by applications, largest first ('Organisation size' keeps its band
+    order), with 'Other' and 'Unknown' (no value) last; beyond 15 rows the smallest groups
+    are merged into 'Other'. Raises ValueError for an unknown segment.
+    """
+    if segment not in SEGMENTS:
+        raise ValueError(f"unknown segment {segment!r}; choose one of {', '.join(SEGMENTS)}")
+    base, params = _selection(filters)
+    frame = _frame(con, f"""
+        WITH base AS ({base}),
+        counted AS (
+            SELECT coalesce(nullif(trim(CAST(({SEGMENTS[segment]}) AS VARCHAR)), ''),
+                            'Unknown') AS segment,
+                   count(*) AS applications,
+                   count(*) FILTER (WHERE stage_rank >= 2) AS interviews
+            FROM base GROUP BY 1),
+        ranked AS (
+            SELECT *, row_number() OVER (ORDER BY segment = 'Unknown', applications DESC,
+                                                  segment) AS rank,
+                      count(*) OVER () AS groups,
+                      max((segment = 'Unknown')::INTEGER) OVER () AS has_unknown
+            FROM counted)
+        SELECT CASE WHEN groups > {MAX_SEGMENTS} AND rank > {MAX_SEGMENTS - 1} - has_unknown
+                         AND segment <> 'Unknown' THEN 'Other' ELSE segment END AS segment,
+               sum(applications)::BIGINT AS applications, sum(interviews)::BIGINT AS interviews
+        FROM ranked GROUP BY 1""", params)
+    return _finish_segments(frame, segment, min_n)
+
+
+def _finish_segments(frame: pd.DataFrame, segment: str, min_n: int) -> pd.DataFrame:
+    columns = ["segment", "applications", "interviews", "rate", "low", "high", "too_small"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame["rate"] = frame["interviews"] / frame["applications"]
+    frame["low"], frame["high"] = wilson_interval(frame["interviews"], frame["applications"])
+    frame["too_small"] = frame["applications"] < min_n
+    order = _SEGMENT_ORDER.get(segment)
+    tail = {"Other": 1, "Unknown": 2}
+    if order:
+        key = frame["segment"].map({v: i for i, v in enumerate(order)}).fillna(len(order))
+        frame = frame.assign(_k1=frame["segment"].map(tail).fillna(0), _k2=key)
+        frame = frame.sort_values(["_k1", "_k2"])
+    else:
+        frame = frame.assign(_k1=frame["segment"].map(tail).fillna(0), _k2=-frame["applications"])
+        frame = frame.sort_values(["_k1", "_k2", "segment"])
+    return frame[columns].reset_index(drop=True)
+
+
+# ── tables and options ──────────────────────────────────────────────────────────────────
+
+TABLE_COLUMNS = ("application_id", "company", "job_title", "applied_on", "stage_reached",
+                 "outcome", "outcome_on", "status_raw", "feedback", "notes", "source_channel",
+                 "location", "org_size", "source_file", "edited")
+
+
+def applications_table(con: duckdb.DuckDBPyConnection, filters: Filters,
+                        limit: int = 5000) -> pd.DataFrame:
+    """One row per matching application (at most ``limit``), newest applied first (undated
+    last): the columns in TABLE_COLUMNS, as corrected by the user."""
+    condition, params = where(filters)
+    return _frame(con, f"""
+        SELECT {', '.join(TABLE_COLUMNS)} FROM applications_view WHERE {condition}
+        ORDER BY applied_on DESC NULLS LAST, company, job_title, application_id
+        LIMIT {max(0, int(limit))}""", params)
+
+
+def application_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many applications match the filters (to say 'showing 5,000 of N')."""
+    condition, params = where(filters)
+    return int(scalar(con, f"SELECT count(*) FROM applications_view WHERE {condition}",
+                      params))
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
+    """What the sidebar offers, over all applications: min_date and max_date (date applied,
+    ``datetime.date`` or None), sources and files (sorted distinct non-empty values)."""
+    low, high = first_row(con, "SELECT min(applied_on), max(applied_on) FROM applications_view")
+
+    def distinct(column: str) -> list[str]:
+        return [r[0] for r in con.execute(
+            f"SELECT DISTINCT {column} FROM applications_view WHERE nullif(trim({column}), '') "
+            f"IS NOT NULL ORDER BY 1").fetchall()]
+
+    return {"min_date": low, "max_date": high, "sources": distinct("source_channel"),
+            "files": distinct("source_file")}
+
+
+def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per import, newest first: import_id, source_file, imported_at, layout, sheet,
+    rows_read, applications_loaded, applications_new, applications_updated,
+    rows_skipped."""
+    return _frame(con, """
+        SELECT import_id, source_file, imported_at, layout, sheet, rows_read,
+               applications_loaded, applications_new, applications_updated, rows_skipped
+        FROM imports ORDER BY imported_at DESC, import_id DESC""")
+
+
+def unknown_statuses(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per status text no rule understood and the user has not yet placed (no
+    status override): status_raw, applications (how many carry it, leaving out those
+    corrected one by one with a stage or outcome), most frequent first."""
+    return _frame(con, """
+        SELECT a.status_raw, count(*) AS applications
+        FROM applications a
+        WHERE NOT a.status_known AND a.status_raw IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM status_overrides s WHERE s.status_raw = a.status_raw)
+          AND NOT EXISTS (SELECT 1 FROM annotations n WHERE n.application_id = a.application_id
+                          AND (n.stage_reached IS NOT NULL OR n.outcome IS NOT NULL))
+        GROUP BY ALL ORDER BY applications DESC, a.status_raw""")
+
+
+__all__ = [
+    "FLOW_NODES", "OUTCOME_LABELS", "SEGMENTS", "STAGE_LABELS", "TABLE_COLUMNS",
+    "application_count", "applications_table", "days_to_outcome", "filter_options", "funnel",
+    "ghosted_count", "import_history", "kpis", "outcomes_over_time", "rejections_by_stage",
+    "segment_conversion", "stage_flow", "unknown_statuses", "weekly_applications",
+    "wilson_interval",
+]

@@ -1,0 +1,141 @@
+"""Streamlit glue: the one cached database, cached query results, and the sidebar filters
+kept in session state and mirrored to the URL. Pages call these; nothing else here knows
+about charts or SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from dashboard import charts, queries
+from dashboard.filters import Filters
+from pipelines.db import connect, default_db_path
+from pipelines.edits import demo_import_id, load_demo, remove_import
+from pipelines.normalize.statuses import OUTCOMES, STAGES
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("SILVERLINING_DB") or default_db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> duckdb.DuckDBPyConnection:
+    return connect(path)
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the app's one connection: each session (thread) gets its own."""
+    return _database(str(db_path())).cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(path: str, name: str, filters: Filters | None, kwargs: tuple) -> Any:
+    function = getattr(queries, name)
+    with _database(path).cursor() as cur:
+        return function(cur, filters, **dict(kwargs)) if filters is not None else function(cur)
+
+
+def query(name: str, filters: Filters | None = None, **kwargs) -> Any:
+    """The result of ``queries.<name>``, cached until the next write."""
+    return _cached(str(db_path()), name, filters, tuple(sorted(kwargs.items())))
+
+
+def written() -> None:
+    """Call after every write: cached results are stale."""
+    st.cache_data.clear()
+
+
+def write(action: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+    """Run a write with a fresh cursor, then clear the cache."""
+    with cursor() as cur:
+        result = action(cur)
+    written()
+    return result
+
+
+def ensure_first_run_demo() -> None:
+    """On the very first start with an empty database, load the demo tracker."""
+    with cursor() as cur:
+        empty = not cur.execute("SELECT count(*) FROM applications").fetchall()[0][0]
+        seen = cur.execute("SELECT count(*) FROM app_state WHERE key = 'started'"
+                           ).fetchall()[0][0]
+        if not seen:
+            cur.execute("INSERT INTO app_state VALUES ('started', ?)",
+                        [dt.datetime.now().isoformat()])
+    if empty and not seen:
+        write(load_demo)
+
+
+def demo_banner() -> None:
+    """A notice on every page while the demo data is loaded, with one click to clear it."""
+    with cursor() as cur:
+        demo = demo_import_id(cur)
+    if demo is None:
+        return
+    left, right = st.columns([4, 1])
+    left.info("You are looking at **demo data**: a made-up job seeker, Dana. Clear it and "
+              "import your own tracker on the Import page.", icon="🧪")
+    if right.button("Clear demo data", key="clear_demo", width="stretch"):
+        write(lambda cur: remove_import(cur, demo))
+        st.rerun()
+
+
+_LABEL_KEYS = {"f_outcomes": charts.OUTCOME_LABELS, "f_stages": charts.STAGE_LABELS}
+
+
+def _init_widgets(options: dict) -> None:
+    """Seed the filter widgets once per session from the URL's query parameters."""
+    if st.session_state.get("_filters_seeded"):
+        return
+    start = Filters.from_params(st.query_params.to_dict())
+    lo, hi = options.get("min_date"), options.get("max_date")
+    dates = tuple(d for d in (start.date_from or lo, start.date_to or hi) if d)
+    st.session_state.update({
+        "f_dates": dates, "f_outcomes": list(start.outcomes), "f_stages": list(start.stages),
+        "f_sources": [s for s in start.sources if s in options.get("sources", [])],
+        "f_search": start.search, "_filters_seeded": True})
+
+
+def sidebar_filters() -> Filters:
+    """Draw the filters in the sidebar; return them and mirror them to the URL."""
+    options = query("filter_options")
+    _init_widgets(options)
+    with st.sidebar:
+        st.header("Filters")
+        lo, hi = options.get("min_date"), options.get("max_date")
+        if lo and hi:
+            st.date_input("Applied between", key="f_dates", min_value=lo, max_value=hi,
+                          format="YYYY-MM-DD")
+        st.multiselect("Outcome", OUTCOMES, key="f_outcomes",
+                       format_func=charts.OUTCOME_LABELS.get)
+        st.multiselect("Furthest stage", STAGES, key="f_stages",
+                       format_func=charts.STAGE_LABELS.get)
+        if options.get("sources"):
+            st.multiselect("Source", options["sources"], key="f_sources")
+        st.text_input("Company or title contains", key="f_search")
+    filters = current_filters(options)
+    st.query_params.from_dict(filters.to_params())
+    return filters
+
+
+def current_filters(options: dict) -> Filters:
+    """The Filters the widgets hold (a range equal to the data's span counts as no range)."""
+    dates = tuple(st.session_state.get("f_dates") or ())
+    lo, hi = options.get("min_date"), options.get("max_date")
+    date_from = dates[0] if dates and dates[0] != lo else None
+    date_to = dates[1] if len(dates) > 1 and dates[1] != hi else None
+    return Filters(date_from=date_from, date_to=date_to,
+                   outcomes=tuple(st.session_state.get("f_outcomes") or ()),
+                   stages=tuple(st.session_state.get("f_stages") or ()),
+                   sources=tuple(st.session_state.get("f_sources") or ()),
+                   search=(st.session_state.get("f_search") or "").strip())
+
+
+def caption(text: str) -> None:
+    st.caption(text)
