@@ -15,14 +15,18 @@ EDITABLE = ("stage_reached", "outcome", "feedback", "notes")
 st.title("Applications")
 state.demo_banner()
 filters = state.sidebar_filters()
-table = state.query("applications_table", filters)
+SHOWN = 1000
+total = state.query("application_count", filters)
+table = state.query("applications_table", filters, limit=SHOWN)
 
 if table.empty:
     st.info("No applications match. Import a tracker on the **Import** page, or widen the "
             "filters in the sidebar.", icon="🔎")
     st.stop()
 
-st.caption(f"{len(table):,} applications. Change a stage or outcome, or add feedback and "
+more = (f" The {SHOWN:,} most recent of {total:,} are shown; search or filter to find "
+        "others." if total > len(table) else "")
+st.caption(f"{total:,} applications.{more} Change a stage or outcome, or add feedback and "
            "notes, then save: your edits are kept apart from the imported data, so "
            "importing an updated tracker never undoes them. ✏️ marks edited rows.")
 shown = table.assign(edited=table["edited"].map({True: "✏️", False: ""}))
