@@ -27,7 +27,7 @@ from pipelines.db import connect  # noqa: E402
 from pipelines.edits import load_demo  # noqa: E402
 from pipelines.ingest import ingest_file  # noqa: E402
 
-PAGES = ["pages/overview.py", "pages/stages.py", "pages/applications.py"]
+PAGES = ["views/overview.py", "views/stages.py", "views/applications.py"]
 CHOICES = [["rejected"], [], ["active", "offer"], []]
 
 

@@ -18,11 +18,12 @@ st.set_page_config(page_title="Silver Lining", page_icon="🌤️", layout="wide
                    initial_sidebar_state="expanded")
 
 state.ensure_first_run_demo()
+state.keep_filters()
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon="📊", default=True),
-    st.Page("pages/stages.py", title="Rejection stages", icon="🪜"),
-    st.Page("pages/applications.py", title="Applications", icon="🗂️"),
-    st.Page("pages/import_data.py", title="Import", icon="📥"),
+    st.Page("views/overview.py", title="Overview", icon="📊", default=True),
+    st.Page("views/stages.py", title="Rejection stages", icon="🪜"),
+    st.Page("views/applications.py", title="Applications", icon="🗂️"),
+    st.Page("views/import_data.py", title="Import", icon="📥"),
 ]
 st.navigation(pages).run()

@@ -107,8 +107,8 @@ def sankey(flow_df: pd.DataFrame) -> go.Figure:
               "value": flow_df["applications"].tolist(),
               "color": [_rgba(NODE_COLORS[t], 0.4) for t in flow_df["target"]],
               "customdata": link_hover, "hovertemplate": "%{customdata}<extra></extra>"},
-        textfont={"size": 12}))
-    return _layout(fig, None, None, height=420, legend=False)
+        textfont={"size": 14}))
+    return _layout(fig, None, None, height=460, legend=False)
 
 
 def funnel(funnel_df: pd.DataFrame) -> go.Figure:

@@ -102,6 +102,17 @@ def _init_widgets(options: dict) -> None:
         "f_search": start.search, "_filters_seeded": True})
 
 
+FILTER_KEYS = ("f_dates", "f_outcomes", "f_stages", "f_sources", "f_search")
+
+
+def keep_filters() -> None:
+    """Keep the sidebar's choices across pages: Streamlit forgets the state of widgets a run
+    does not draw, so every run re-claims it before the page draws them."""
+    for key in FILTER_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def sidebar_filters() -> Filters:
     """Draw the filters in the sidebar; return them and mirror them to the URL."""
     options = query("filter_options")
@@ -126,7 +137,8 @@ def sidebar_filters() -> Filters:
 
 def current_filters(options: dict) -> Filters:
     """The Filters the widgets hold (a range equal to the data's span counts as no range)."""
-    dates = tuple(st.session_state.get("f_dates") or ())
+    dates = st.session_state.get("f_dates") or ()
+    dates = (dates,) if isinstance(dates, dt.date) else tuple(dates)
     lo, hi = options.get("min_date"), options.get("max_date")
     date_from = dates[0] if dates and dates[0] != lo else None
     date_to = dates[1] if len(dates) > 1 and dates[1] != hi else None

@@ -12,8 +12,8 @@ from pipelines.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["pages/overview.py", "pages/stages.py", "pages/applications.py",
-         "pages/import_data.py"]
+PAGES = ["views/overview.py", "views/stages.py", "views/applications.py",
+         "views/import_data.py"]
 TRACKER = ("Company,Job Title,Date Applied,Status\n"
            "Acme,Data Analyst,2025-03-04,Rejected after phone screen\n"
            "Globex,Engineer,2025-03-05,Ghosted\n"
@@ -70,7 +70,7 @@ def test_every_page_runs_on_the_demo_data(database, page):
 
 def test_stages_page_draws_its_charts(database):
     """The rejection-stages page shows the Sankey, funnel, rejections, days and segments."""
-    at = _app("pages/stages.py")
+    at = _app("views/stages.py")
     charts = at.get("plotly_chart")
     assert len(charts) == 5
 
@@ -94,7 +94,7 @@ def test_clearing_the_demo_data_empties_the_database(database):
 
 def test_upload_through_the_file_uploader_imports_the_tracker(empty_database):
     """A CSV dropped in the uploader is previewed, then imported with a report."""
-    at = _app("pages/import_data.py")
+    at = _app("views/import_data.py")
     at.get("file_uploader")[0].set_value(("mine.csv", TRACKER.encode(), "text/csv")).run()
     assert not at.exception
     import_button = next(b for b in at.button if b.label == "Import mine.csv")
@@ -106,7 +106,7 @@ def test_upload_through_the_file_uploader_imports_the_tracker(empty_database):
 
 def test_bad_upload_shows_one_clear_error_and_changes_nothing(database):
     """An empty file gets an error message on the page, not a traceback; data stays."""
-    at = _app("pages/import_data.py")
+    at = _app("views/import_data.py")
     before = _stored(database, "SELECT count(*) FROM applications")
     at.get("file_uploader")[0].set_value(("empty.csv", b"", "text/csv")).run()
     assert not at.exception
@@ -124,7 +124,7 @@ def test_edit_in_the_table_survives_a_reimport(empty_database, tmp_path):
     con = connect(empty_database)
     ingest_file(con, first)
     con.close()
-    at = _app("pages/applications.py")
+    at = _app("views/applications.py")
     at.session_state["applications_editor"] = {
         "edited_rows": {0: {"notes": "asked for feedback", "outcome": "rejected"}},
         "added_rows": [], "deleted_rows": []}
@@ -155,3 +155,14 @@ def test_filters_are_mirrored_to_the_url(database):
     assert not at.exception
     assert at.query_params["outcomes"] in ("rejected", ["rejected"])
     assert at.metric[0].value != before
+
+
+def test_filters_survive_switching_pages(database):
+    """A filter chosen on one page still applies after visiting two other pages."""
+    at = _app()
+    at.multiselect(key="f_outcomes").set_value(["rejected"]).run()
+    for page in ("views/applications.py", "views/stages.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+    assert at.multiselect(key="f_outcomes").value == ["rejected"]

@@ -130,7 +130,13 @@ def _history() -> None:
     if history.empty:
         st.caption("Nothing imported yet.")
         return
-    st.dataframe(history, hide_index=True, width="stretch")
+    st.dataframe(history, hide_index=True, width="stretch", column_config={
+        "import_id": st.column_config.NumberColumn("#", width="small"),
+        "source_file": "File", "imported_at": st.column_config.DatetimeColumn(
+            "Imported", format="YYYY-MM-DD HH:mm"),
+        "layout": "Layout", "sheet": "Sheet", "rows_read": "Rows read",
+        "applications_loaded": "Applications", "applications_new": "New",
+        "applications_updated": "Updated", "rows_skipped": "Rows skipped"})
     choice = st.selectbox("Remove an import", [None, *history["import_id"].tolist()],
                           key="remove_choice", format_func=lambda i: "—" if i is None else
                           f"#{i} · {history.set_index('import_id').at[i, 'source_file']}")

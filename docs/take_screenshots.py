@@ -1,0 +1,108 @@
+"""Screenshots of the four dashboard pages on the demo data, for the README.
+
+Run from anywhere: ``python docs/take_screenshots.py``. Starts the app on a fresh temporary
+database (so it loads the demo tracker), opens each page at 1400x1000 in headless Chromium
+(Debian's /usr/bin/chromium, or $CHROMIUM) and writes full-page PNGs to docs/screenshots/.
+Needs playwright (pip install -e '.[test]') and, for the icons, an emoji font
+(apt-get install fonts-noto-color-emoji).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "docs" / "screenshots"
+PAGES = [("overview.png", "Overview"), ("stages.png", "Rejection stages"),
+         ("applications.png", "Applications"), ("import.png", "Import")]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(folder: Path) -> tuple[subprocess.Popen, str]:
+    """The dashboard on a fresh database in ``folder``, answering on the returned URL."""
+    port = free_port()
+    home = folder / "home"
+    home.mkdir()
+    db = folder / "demo.duckdb"
+    env = {**os.environ, "HOME": str(home), "SILVERLINING_DB": str(db)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "run", "--db", str(db), "--port", str(port),
+         "--headless"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    sys.exit("the app did not start")
+
+
+def settle(page) -> None:
+    """Wait for the script run to finish and the charts to be drawn."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=30_000)
+    charts = page.locator(".js-plotly-plot")
+    for i in range(charts.count()):
+        charts.nth(i).locator("svg.main-svg").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)  # plotly's transitions
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    with tempfile.TemporaryDirectory(prefix="silverlining-shots-") as tmp:
+        process, url = start_app(Path(tmp))
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium,
+                                                     args=CHROMIUM_ARGS)
+                for filename, title in PAGES:  # one session each, from the home page
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    page.goto(url)
+                    settle(page)
+                    if title != PAGES[0][1]:
+                        page.locator('[data-testid="stSidebarNav"] a').filter(
+                            has_text=title).first.click()
+                        settle(page)
+                    page.get_by_role("heading", name=title).first.wait_for(timeout=15_000)
+                    settle(page)
+                    # The main area scrolls inside the window: grow the window to fit it.
+                    height = page.locator('[data-testid="stMain"]').evaluate(
+                        "main => main.scrollHeight")
+                    page.set_viewport_size({"width": 1400, "height": max(1000, height)})
+                    settle(page)
+                    page.screenshot(path=str(OUT / filename), full_page=True)
+                    page.close()
+                    print(f"wrote {(OUT / filename).relative_to(REPO)}")
+                browser.close()
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""End to end in headless Chromium: start the dashboard on a fresh database, upload a tracker on
+the Import page, read the Sankey on 'Rejection stages', narrow it with a sidebar filter, and
+check that the browser never talked to any host but this computer."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+# About 30 applications as people really write them: free-text dates, chatty statuses.
+STATUSES = ["Rejected after phone screen", "Ghosted", "Offer!", "Interview", "rejected",
+            "No response", "Rejected - final round", "Applied", "withdrew", "Phone screen",
+            "Rejected after 2nd interview", "ghosted :("]
+DATES = ["March 3, 2025", "3/14/2025", "2025-03-20", "21 Mar 2025", "April 2 2025",
+         "4/11/2025", "2025-04-18", "May 5, 2025", "12 May 2025", "2025-05-27"]
+
+
+def _tracker(folder: Path) -> Path:
+    rows = ["Company,Role,Date applied,Status,Notes"]
+    for i in range(30):
+        rows.append(f"Company {chr(65 + i % 26)}{i},Analyst {i % 4},\"{DATES[i % len(DATES)]}\","
+                    f"{STATUSES[i % len(STATUSES)]},note {i}")
+    path = folder / "my_tracker.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _missing(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _chromium() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        _missing("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The dashboard on a free port with a fresh database and HOME; stopped afterwards."""
+    folder = tmp_path_factory.mktemp("browser")
+    home = folder / "home"
+    home.mkdir()
+    port = _free_port()
+    env = {**os.environ, "HOME": str(home), "SILVERLINING_DB": str(folder / "app.duckdb")}
+    log = (folder / "app.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "run", "--db", str(folder / "app.duckdb"),
+         "--port", str(port), "--headless"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the app exited early:\n{(folder / 'app.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app did not answer:\n{(folder / 'app.log').read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[test]')")
+    executable = _chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _record_host(hosts: list[str], url: str) -> None:
+    """Note the host a network request went to (data: and blob: URLs stay in the browser)."""
+    parts = urlparse(url)
+    if parts.scheme not in ("data", "blob", "about"):
+        hosts.append(parts.hostname or url)
+
+
+def _settle(page) -> None:
+    """Wait for the script run an action started to finish, and for its charts."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=30_000)
+    if page.locator(".js-plotly-plot").count():
+        page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=15_000)
+        page.wait_for_timeout(300)
+
+
+def _no_exception(page, where: str) -> None:
+    shown = page.locator('[data-testid="stException"]')
+    assert not shown.count(), f"{where}: the app shows an error:\n{shown.first.inner_text()}"
+
+
+def _goto_page(page, title: str) -> None:
+    """Navigate inside the app (one session, as a user clicks), not by URL."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    _settle(page)
+    page.get_by_role("heading", name=title).first.wait_for(timeout=15_000)
+    _no_exception(page, title)
+
+
+def _sankey_labels(page) -> list[str]:
+    page.wait_for_selector("g.sankey .node-label", timeout=15_000)
+    return page.locator("g.sankey .node-label").all_text_contents()
+
+
+def _changed_labels(page, before: list[str]) -> list[str]:
+    deadline = time.monotonic() + 20
+    while True:
+        labels = _sankey_labels(page)
+        if labels != before or time.monotonic() > deadline:
+            return labels
+        page.wait_for_timeout(250)
+
+
+def test_import_then_stages_and_filter(browser, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    tracker = _tracker(tmp_path)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    hosts: list[str] = []
+    context.on("request", lambda request: _record_host(hosts, request.url))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        # A bookmarked page as the server's first visitor: the app's own navigation, and
+        # the demo data loaded (150 applications).
+        page.goto(f"{app_url}/stages")
+        _settle(page)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        opened_alone = ("a page opened by URL on a fresh server ran without app.py: Streamlit "
+                        "found dashboard/pages/ by itself")
+        expect(nav, opened_alone).to_contain_text("Rejection stages")
+        expect(nav, opened_alone).to_contain_text("Import")
+        _no_exception(page, "Rejection stages (opened by URL)")
+        demo = _sankey_labels(page)
+
+        # Import: upload, preview, import, report.
+        _goto_page(page, "Import")
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            str(tracker))
+        _settle(page)
+        button = page.get_by_role("button", name=f"Import {tracker.name}")
+        expect(button).to_be_visible(timeout=30_000)
+        button.click()
+        _settle(page)
+        success = page.locator('[data-testid="stAlert"]').filter(has_text=tracker.name)
+        expect(success).to_contain_text(re.compile(r"30 applications"), timeout=30_000)
+        expect(page.get_by_text("Import report")).to_be_visible()
+        _no_exception(page, "Import")
+
+        # Rejection stages: the Sankey is drawn with numbers on its nodes, imports included.
+        _goto_page(page, "Rejection stages")
+        before = _changed_labels(page, demo)
+        assert before != demo, "the Sankey did not change after the import"
+        assert len(before) >= 3, before
+        assert all(re.search(r"\d", label) for label in before), before
+
+        # Narrow to one outcome in the sidebar: the Sankey changes.
+        outcome = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]'
+                               ).filter(has_text="Outcome").first
+        outcome.locator("input").click()
+        page.get_by_role("option").filter(has_text=re.compile("reject", re.I)).first.click()
+        page.keyboard.press("Escape")
+        _settle(page)
+        after = _changed_labels(page, before)
+        assert after != before, "the Sankey did not change with the Outcome filter"
+        _no_exception(page, "Rejection stages (filtered)")
+        assert not errors, errors
+    finally:
+        context.close()
+
+    foreign = sorted({host for host in hosts if host not in LOCAL_HOSTS})
+    assert hosts and not foreign, f"the browser contacted other hosts: {foreign}"
