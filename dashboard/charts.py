@@ -137,6 +137,7 @@ def rejections_by_stage(df: pd.DataFrame) -> go.Figure:
     with count and share of all rejections."""
     if _is_empty(df, "rejections"):
         return empty_figure("No rejections among these applications.")
+    df = df[(df["stage"] != "offer") | (df["rejections"] > 0)]  # no empty 'Offer' column
     labels = [STAGE_LABELS[s] for s in df["stage"]]
     text = [f"{n:,} ({share:.0%})" for n, share in zip(df["rejections"], df["share"],
                                                         strict=True)]
@@ -179,6 +180,7 @@ def weekly_applications(df: pd.DataFrame) -> go.Figure:
     if _is_empty(df, "applications"):
         return empty_figure()
     fig = _stacked_by_outcome(df, "week", "Week of %{x|%-d %b %Y}", share=False)
+    fig.update_xaxes(dtick="M1", tickformat="%b", ticklabelmode="period", tickangle=0)
     return _layout(fig, "Week applied", "Applications")
 
 
@@ -187,8 +189,11 @@ def outcomes_over_time(df: pd.DataFrame) -> go.Figure:
     share of applications ending in each outcome."""
     if _is_empty(df, "applications"):
         return empty_figure()
-    fig = _stacked_by_outcome(df, "month", "%{x|%b %Y}", share=True)
-    fig.update_xaxes(dtick="M1", tickformat="%b %Y")
+    months = pd.to_datetime(df["month"])
+    order = [m.strftime("%b %y") for m in sorted(months.unique())]
+    df = df.assign(month=months.dt.strftime("%b %y"))  # categories: every month labelled
+    fig = _stacked_by_outcome(df, "month", "%{x}", share=True)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order, tickangle=0)
     fig.update_yaxes(ticksuffix="%", range=[0, 100])
     return _layout(fig, "Month applied", "Share of applications")
 
@@ -220,8 +225,10 @@ def days_to_outcome(df: pd.DataFrame) -> go.Figure:
             hovertemplate=(f"{name} %{{customdata[0]}}–%{{customdata[1]}} days after "
                            "applying: %{y:,} applications<extra></extra>")))
     fig.update_layout(barmode="group", bargap=0.1)
-    fig.update_xaxes(rangemode="tozero")
-    return _layout(fig, "Days after applying", "Applications")
+    # The longest silences would squeeze everything else: show up to the 95th percentile.
+    shown = float(df["days"].quantile(0.95)) + width
+    fig.update_xaxes(range=[0, max(shown, 4 * width)])
+    return _layout(fig, "Days after applying (up to the 95th percentile)", "Applications")
 
 
 # ── segments ────────────────────────────────────────────────────────────────────────────
@@ -232,10 +239,10 @@ def segment_conversion(df: pd.DataFrame) -> go.Figure:
     to read are faded and marked '⚠ few'. A dashed line marks the share over all groups."""
     if _is_empty(df, "applications"):
         return empty_figure()
-    labels = [f"{s} (n={n:,})" + (" ⚠ few" if small else "")
-              for s, n, small in zip(df["segment"], df["applications"], df["too_small"],
-                                     strict=True)]
     rate, low, high = (df[c].astype(float) * 100 for c in ("rate", "low", "high"))
+    labels = [f"{s} · {r:.0f}% of {n:,}" + (" ⚠ few" if small else "")
+              for s, r, n, small in zip(df["segment"], rate, df["applications"],
+                                        df["too_small"], strict=True)]
     hover = [f"{s}: {k:,} of {n:,} reached an interview ({r:.0f}%)<br>95% interval "
              f"{lo:.0f}%–{hi:.0f}%" + ("<br>Too few applications to read a difference"
                                          if small else "")
@@ -249,10 +256,6 @@ def segment_conversion(df: pd.DataFrame) -> go.Figure:
         error_x={"type": "data", "symmetric": False, "array": (high - rate).tolist(),
                  "arrayminus": (rate - low).tolist(), "color": _MUTED, "thickness": 1.5},
         customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
-    # The rate written just past the interval's upper end, where it never overlaps a bar.
-    fig.add_trace(go.Scatter(
-        x=(high + 1).tolist(), y=labels, mode="text", text=[f"{r:.0f}%" for r in rate],
-        textposition="middle right", cliponaxis=False, hoverinfo="skip"))
     overall = df["interviews"].sum() / df["applications"].sum() * 100
     fig.add_vline(x=overall, line={"dash": "dash", "color": _MUTED, "width": 1},
                   annotation_text=f"All: {overall:.0f}%", annotation_position="top",

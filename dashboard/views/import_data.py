@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import state
 from pipelines.edits import place_status, remove_import
 from pipelines.errors import IngestError
 from pipelines.ingest import ImportReport, ingest_file
@@ -137,10 +137,11 @@ def _history() -> None:
         "layout": "Layout", "sheet": "Sheet", "rows_read": "Rows read",
         "applications_loaded": "Applications", "applications_new": "New",
         "applications_updated": "Updated", "rows_skipped": "Rows skipped"})
-    choice = st.selectbox("Remove an import", [None, *history["import_id"].tolist()],
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    choice = left.selectbox("Remove an import", [None, *history["import_id"].tolist()],
                           key="remove_choice", format_func=lambda i: "—" if i is None else
                           f"#{i} · {history.set_index('import_id').at[i, 'source_file']}")
-    if choice is not None and st.button("Remove this import", key="remove_import"):
+    if choice is not None and right.button("Remove this import", key="remove_import"):
         removed = state.write(lambda cur: remove_import(cur, int(choice)))
         st.toast(f"Removed import #{choice} ({removed} applications only it described).")
         st.rerun()
@@ -149,7 +150,7 @@ def _history() -> None:
 
 
 st.title("Import")
-state.demo_banner()
+state.demo_banner(on_import_page=True)
 st.write("Drop the tracker you already keep: Excel, Google Sheets or Numbers exports, "
          "LibreOffice, Notion or Airtable CSV, LinkedIn's *Job Applications.csv*. Nothing "
          "leaves this computer.")
@@ -159,4 +160,3 @@ for number, upload in enumerate(uploads or []):
     _one_file(upload, number)
 _unknown_statuses()
 _history()
-st.caption(f"Stages: {', '.join(charts.STAGE_LABELS.values())}.")

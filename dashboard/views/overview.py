@@ -16,6 +16,8 @@ def _delta(now: float | None, before: float | None, percent: bool) -> str | None
     if now is None or before is None:
         return None
     change = now - before
+    if round(change * (100 if percent else 1)) == 0:
+        return None  # no arrow for no change
     return f"{change * 100:+.0f} pts" if percent else f"{change:+.0f}"
 
 
@@ -56,8 +58,9 @@ st.caption("Response: the employer answered (a screen, an interview, an offer or
 if kpis.get("period_label"):
     st.subheader("Recent period against the one before")
     _metrics(kpis, kpis.get("previous"))
-    st.caption(f"{kpis['period_label']}. Choose dates in the sidebar to compare another "
-               "period.")
+    st.caption(f"{kpis['period_label']}. Recent applications may not have had time for an "
+               "answer yet, so their rates read low. Choose dates in the sidebar to compare "
+               "other periods.")
 
 left, right = st.columns(2)
 with left:

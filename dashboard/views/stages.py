@@ -38,8 +38,9 @@ with right:
                "rejection; at the final round, a near miss.")
 
 st.subheader("How long until a rejection, or silence")
-ghost = st.slider("Treat an application as ghosted after this many days without an answer",
-                  7, 120, 30, step=1, key="ghost_days")
+ghost = st.columns([2, 3])[0].slider(
+    "Treat an application as ghosted after this many days without an answer", 7, 120, 30,
+    step=1, key="ghost_days")
 days = state.query("days_to_outcome", filters, ghost_after_days=ghost)
 ghosted = state.query("ghosted_count", filters, ghost_after_days=ghost)
 st.plotly_chart(charts.days_to_outcome(days), width="stretch", key="days")
@@ -47,13 +48,15 @@ st.caption(f"Days from applying to a rejection, or to the last day with no answe
            f"{ghost} days as the limit, {ghosted} open applications count as ghosted.")
 
 st.subheader("Which segments get to interviews")
-segment = st.selectbox("Compare by", list(queries.SEGMENTS), key="segment")
+segment = st.columns([1, 3])[0].selectbox("Compare by", list(queries.SEGMENTS),
+                                          key="segment")
 table = state.query("segment_conversion", filters, segment=segment)
 st.plotly_chart(charts.segment_conversion(table), width="stretch", key="segments")
 small = table[table["too_small"]] if not table.empty else table
 st.caption("Share of applications in each group that reached an interview or further, with "
            "a 95% interval: the wider the bar, the less the figure can be trusted.")
 if not small.empty:
-    st.warning(f"{len(small)} group(s) have fewer than 10 applications "
+    groups = "One group has" if len(small) == 1 else f"{len(small)} groups have"
+    st.warning(f"{groups} fewer than 10 applications "
                f"({', '.join(map(str, small['segment'].head(5)))}): too few to read a "
                "difference from.", icon="⚠️")
