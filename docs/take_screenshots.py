@@ -28,6 +28,20 @@ PAGES = [("overview.png", "Overview"), ("stages.png", "Rejection stages"),
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# A small tracker for the Import page's screenshot: US dates, free-text statuses, one status
+# no rule knows, so the report and the 'statuses not understood' table show.
+UPLOAD = """My job search,,,,
+,,,,
+Company,Role,Date Applied,Status,Notes
+Northwind,Data Analyst,3/3/2025,Rejected after phone screen,Asked about SQL depth
+Contoso,BI Developer,3/5/2025,Ghosted,
+Fabrikam,Analytics Engineer,3/9/2025,Interview scheduled,Panel of 3
+Tailspin,Data Analyst II,3/14/2025,Offer!! 🎉,
+Wingtip,Reporting Analyst,3/17/2025,On the shortlist (HR said),
+Litware,Data Scientist,3/21/2025,Rejected,Form letter
+Adatum,Analyst,3/24/2025,Pool B,
+Total,7,,,
+"""
 
 
 def free_port() -> int:
@@ -68,6 +82,17 @@ def settle(page) -> None:
     page.wait_for_timeout(1000)  # plotly's transitions
 
 
+def upload(page, folder: Path) -> None:
+    """Upload the small tracker, look at the preview, import it."""
+    path = folder / "my_tracker.csv"
+    path.write_text(UPLOAD, encoding="utf-8")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        str(path))
+    settle(page)
+    page.get_by_role("button", name="Import my_tracker.csv").click()
+    settle(page)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -87,6 +112,8 @@ def main() -> None:
                         settle(page)
                     page.get_by_role("heading", name=title).first.wait_for(timeout=15_000)
                     settle(page)
+                    if title == "Import":
+                        upload(page, Path(tmp))
                     # The main area scrolls inside the window: grow the window to fit it.
                     height = page.locator('[data-testid="stMain"]').evaluate(
                         "main => main.scrollHeight")

@@ -40,7 +40,8 @@ def format_report(report: ImportReport) -> str:
     if report.unknown_statuses:
         total = sum(report.unknown_statuses.values())
         shown = ", ".join(f"{s!r} ×{n}" for s, n in list(report.unknown_statuses.items())[:10])
-        lines.append(f"  statuses not understood ({total:,} applications, kept verbatim and "
+        noun = "application" if total == 1 else "applications"
+        lines.append(f"  statuses not understood ({total:,} {noun}, kept verbatim and "
                      f"counted as active): {shown}")
     if report.unparsed_dates:
         shown = "; ".join(f"{col}: " + ", ".join(map(repr, vals))
