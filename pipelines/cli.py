@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import time
+import urllib.request
+import webbrowser
 from pathlib import Path
 
 import duckdb
@@ -73,25 +77,46 @@ def _ingest(args: argparse.Namespace) -> int:
     return status
 
 
-def streamlit_command(port: int, headless: bool) -> list[str]:
+def streamlit_command(port: int) -> list[str]:
     """The command that serves the dashboard: on 127.0.0.1 only, usage statistics off, no
-    developer controls in the toolbar."""
+    developer controls in the toolbar, and headless (Streamlit's own first-run e-mail prompt
+    and browser opening are skipped; ``run`` opens the browser itself)."""
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
     return [sys.executable, "-m", "streamlit", "run", str(app),
             "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--client.toolbarMode", "minimal", "--global.developmentMode", "false",
             "--server.runOnSave", "false", "--server.fileWatcherType", "none",
             "--browser.serverAddress", "127.0.0.1"]
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Serve the dashboard until Ctrl+C; open it in the browser once it answers."""
     if args.db:
         os.environ["SILVERLINING_DB"] = str(Path(args.db).expanduser().resolve())
-    command = streamlit_command(args.port, args.headless)
-    print(f"Silver Lining: http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
-    os.execv(command[0], command)
-    return 0  # not reached
+    url = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(streamlit_command(args.port), stdin=subprocess.DEVNULL)
+    print(f"Silver Lining: {url} (Ctrl+C to stop)", flush=True)
+    try:
+        if not args.headless and _answers(url, server):
+            webbrowser.open(url)
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait(timeout=10)
+        return 0
+
+
+def _answers(url: str, server: subprocess.Popen, seconds: float = 30) -> bool:
+    """Wait until the server answers its health check (False if it stopped or timed out)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -211,3 +211,18 @@ def test_console_script_shows_no_traceback(tmp_path, name):
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith(f"silverlining: {name}: ")
+
+
+def test_run_serves_on_localhost_without_telemetry_or_developer_controls():
+    """`silverlining run` starts Streamlit on 127.0.0.1, usage statistics off, headless (no
+    first-run e-mail prompt), and without the deploy button and developer menu."""
+    from pipelines.cli import streamlit_command
+
+    command = streamlit_command(8765)
+    options = dict(zip(command[5::2], command[6::2], strict=True))
+    assert command[1:4] == ["-m", "streamlit", "run"] and command[4].endswith("app.py")
+    assert options["--server.address"] == "127.0.0.1"
+    assert options["--server.port"] == "8765"
+    assert options["--browser.gatherUsageStats"] == "false"
+    assert options["--client.toolbarMode"] == "minimal"
+    assert options["--server.headless"] == "true"
