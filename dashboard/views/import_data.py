@@ -48,6 +48,14 @@ def _mapping_editor(report: ImportReport, key: str) -> dict[str, str]:
             if row["Maps to"] != report.mapping.get(row["Column"], "")}
 
 
+def _unexpected(name: str, error: Exception) -> None:
+    """An error the pipeline did not foresee: one message, the details folded away."""
+    st.error(f"Something went wrong reading {name}; nothing was imported and your data is as "
+             "it was. Please report this with the details below.", icon="🚫")
+    with st.expander("Details"):
+        st.code(f"{type(error).__name__}: {error}", language=None)
+
+
 def _show_report(report: ImportReport) -> None:
     if report.already_imported:
         st.info(f"**{report.source_file}** was already imported with these columns; nothing "
@@ -73,6 +81,9 @@ def _one_file(upload, index: int) -> None:
     except IngestError as error:
         st.error(f"This file cannot be imported: {error}", icon="🚫")
         return
+    except Exception as error:  # a bug, not bad input: say so, keep the data as it was
+        _unexpected(upload.name, error)
+        return
     st.caption(f"Layout: {preview.layout} · header on row {preview.header_row}"
                + (f" · sheet {preview.sheet!r}" if preview.sheet else "")
                + f" · {preview.applications_loaded:,} applications found in "
@@ -94,6 +105,9 @@ def _one_file(upload, index: int) -> None:
                 cur, path, overrides=overrides, layout=layout, display_name=upload.name))
         except IngestError as error:
             st.error(f"This file cannot be imported: {error}", icon="🚫")
+            return
+        except Exception as error:
+            _unexpected(upload.name, error)
             return
         st.session_state[f"report_{key}"] = report
     if f"report_{key}" in st.session_state:
