@@ -14,6 +14,7 @@ import duckdb
 from pipelines.db import scalar
 from pipelines.ingest import ImportReport, ingest_file
 from pipelines.normalize.statuses import OUTCOMES, STAGES
+from pipelines.themes import refresh_themes
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "tracker.xlsx"
 _UNSET = object()
@@ -45,6 +46,8 @@ def save_annotation(con: duckdb.DuckDBPyConnection, application_id: str, *,
         for column, value in given.items():
             con.execute(f"UPDATE annotations SET {column} = ?, updated_at = now()::TIMESTAMP "
                         "WHERE application_id = ?", [value, application_id])
+    if "feedback" in given or "notes" in given:
+        refresh_themes(con)
 
 
 def place_status(con: duckdb.DuckDBPyConnection, status_raw: str, stage: str,
@@ -78,6 +81,7 @@ def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
         con.execute("DELETE FROM app_state WHERE key = 'demo_import_id' AND value = ?",
                     [str(import_id)])
         con.execute("DROP TABLE _gone")
+    refresh_themes(con)
     return removed
 
 

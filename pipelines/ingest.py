@@ -24,6 +24,7 @@ from pipelines.load import pack_file, write_import
 from pipelines.mapping import normalize_header, propose_mapping
 from pipelines.profile import distinct_values, profile_columns
 from pipelines.readers import check_readable, read_file
+from pipelines.themes import refresh_themes
 
 
 @dataclass
@@ -181,6 +182,7 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
     write_import(con, record, original=packed, also=remember)
     for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):
         setattr(report, fld, record[fld])
+    refresh_themes(con)  # derived from the stored feedback: rebuilt, never edited by hand
     return report
 
 

@@ -132,3 +132,32 @@ CREATE TABLE IF NOT EXISTS app_state (
     key    VARCHAR PRIMARY KEY,
     value  VARCHAR
 );
+
+-- The feedback codebook: one row per theme (defaults from codebook.csv, editable).
+CREATE TABLE IF NOT EXISTS themes (
+    theme         VARCHAR PRIMARY KEY,
+    label         VARCHAR NOT NULL,
+    controllable  BOOLEAN NOT NULL,            -- can the candidate act on it?
+    description   VARCHAR,
+    action        VARCHAR,                     -- suggested development action
+    builtin       BOOLEAN NOT NULL
+);
+
+-- Phrases that signal a theme: regular expressions over folded text (see themes.fold).
+CREATE TABLE IF NOT EXISTS theme_phrases (
+    theme     VARCHAR NOT NULL,
+    pattern   VARCHAR NOT NULL,
+    builtin   BOOLEAN NOT NULL,
+    position  INTEGER NOT NULL,               -- order of trial: earlier phrases win a tie
+    PRIMARY KEY (theme, pattern)
+);
+
+-- One row per (application, theme) found in its feedback or notes; rebuilt after every
+-- import and every change of the codebook or of the feedback.
+CREATE TABLE IF NOT EXISTS application_themes (
+    application_id  VARCHAR NOT NULL,
+    theme           VARCHAR NOT NULL,
+    controllable    BOOLEAN,
+    evidence        VARCHAR NOT NULL,          -- the words that triggered the theme
+    source          VARCHAR NOT NULL           -- feedback, notes
+);

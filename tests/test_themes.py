@@ -1,0 +1,127 @@
+"""Feedback themes: the classifier against a labelled set written for the tests, its
+handling of negation, contrast and notes that give no reason, and the tags kept in
+application_themes after imports and edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines.edits import save_annotation
+from pipelines.ingest import ingest_file
+from pipelines.themes import classify_text, classify_texts, default_codebook
+from tests.conftest import write_text
+
+LABELLED = Path(__file__).parent / "data" / "feedback_labelled.csv"
+CODEBOOK = default_codebook()
+THEMES = {"experience_gap", "leadership", "business_acumen", "technical_skills",
+          "interview_performance", "communication", "preparation", "culture_fit",
+          "compensation", "overqualified", "credentials", "location_or_visa",
+          "stronger_candidate", "internal_candidate", "role_cancelled", "generic_template"}
+
+
+def _scores() -> tuple[float, float, dict[str, tuple[float, float]]]:
+    data = pd.read_csv(LABELLED, keep_default_na=False)
+    tp: dict[str, int] = {}
+    fp: dict[str, int] = {}
+    fn: dict[str, int] = {}
+    for text, labels in zip(data["text"], data["themes"], strict=True):
+        want = {t for t in labels.split("|") if t}
+        got = set(classify_text(text, CODEBOOK))
+        for theme in got & want:
+            tp[theme] = tp.get(theme, 0) + 1
+        for theme in got - want:
+            fp[theme] = fp.get(theme, 0) + 1
+        for theme in want - got:
+            fn[theme] = fn.get(theme, 0) + 1
+    hits = sum(tp.values())
+    per_theme = {t: (tp.get(t, 0) / max(tp.get(t, 0) + fp.get(t, 0), 1),
+                     tp.get(t, 0) / max(tp.get(t, 0) + fn.get(t, 0), 1)) for t in THEMES}
+    return hits / (hits + sum(fp.values())), hits / (hits + sum(fn.values())), per_theme
+
+
+def test_labelled_set_covers_every_theme():
+    """The labelled set has at least 150 texts and every default theme at least 8 times."""
+    data = pd.read_csv(LABELLED, keep_default_na=False)
+    counts = data["themes"].str.split("|").explode().value_counts()
+    assert len(data) >= 150
+    assert {t for t in counts.index if t} == THEMES
+    assert counts[list(THEMES)].min() >= 8
+
+
+def test_micro_precision_and_recall_on_the_labelled_set():
+    """Micro-averaged precision and recall are both at least 0.85."""
+    precision, recall, _ = _scores()
+    assert precision >= 0.85 and recall >= 0.85, (precision, recall)
+
+
+def test_the_codebook_has_exactly_the_default_themes():
+    """The default codebook holds the sixteen named themes, four of them not controllable
+    beyond location: stronger candidate, internal candidate, role cancelled, form letter."""
+    assert set(CODEBOOK.themes) == THEMES
+    assert {t for t, theme in CODEBOOK.themes.items() if not theme.controllable} == {
+        "location_or_visa", "stronger_candidate", "internal_candidate", "role_cancelled",
+        "generic_template"}
+
+
+@pytest.mark.parametrize(("text", "themes"), [
+    ("good culture fit, but salary expectations too high", {"compensation"}),
+    ("No concerns about your technical skills; the team felt leadership depth was missing",
+     {"leadership"}),
+    ("Not a question of experience - the role was frozen", {"role_cancelled"}),
+    ("The position has been filled internally.", {"internal_candidate"}),
+    ("Thank you for your interest. After careful consideration we have decided not to move "
+     "forward.", {"generic_template"}),
+    ("Unfortunately we had many strong applicants for this role.", {"stronger_candidate"}),
+])
+def test_negation_contrast_and_form_letters(text, themes):
+    """Cleared or praised phrases do not count; a form letter giving a reason is tagged
+    with the reason only."""
+    assert set(classify_text(text, CODEBOOK)) == themes
+
+
+@pytest.mark.parametrize("text", ["follow up Friday", "sent thank-you note",
+                                  "call scheduled with Priya 3pm", "", "   "])
+def test_notes_without_a_reason_get_no_theme(text):
+    """Logistics and reminders are not feedback."""
+    assert classify_text(text, CODEBOOK) == {}
+
+
+def test_evidence_keeps_the_words_as_written():
+    """Each tag keeps the phrase that triggered it, in the text's own spelling."""
+    found = classify_text("HM said my answers were too HIGH-LEVEL; no P&L ownership.",
+                          CODEBOOK)
+    assert found["interview_performance"] == ["answers were too HIGH-LEVEL"]
+    assert "P&L" in found["business_acumen"]
+
+
+def test_distinct_texts_are_classified_once_per_theme():
+    """classify_texts returns one row per distinct (text, theme)."""
+    texts = pd.Series(["comp too high", "comp too high", None, "no visa sponsorship"])
+    rows = classify_texts(texts, CODEBOOK)
+    assert sorted(zip(rows["text"], rows["theme"], strict=True)) == [
+        ("comp too high", "compensation"), ("no visa sponsorship", "location_or_visa")]
+
+
+TRACKER = ("Company,Job Title,Date Applied,Status,Feedback\n"
+           "Acme,Analyst,2025-03-04,Rejected,Salary expectations too high\n"
+           "Globex,Engineer,2025-03-05,Rejected,Filled internally\n"
+           "Initech,PM,2025-03-09,Applied,\n")
+
+
+def test_import_tags_feedback_and_edits_retag(con, tmp_path):
+    """After an import each application's themes are stored with their evidence; feedback
+    added in the app is tagged too."""
+    ingest_file(con, write_text(tmp_path, "t.csv", TRACKER))
+    stored = con.execute("SELECT a.company, t.theme, t.controllable, t.evidence "
+                         "FROM application_themes t JOIN applications a USING "
+                         "(application_id) ORDER BY 1").fetchall()
+    assert stored == [("Acme", "compensation", True, "Salary expectations too high"),
+                      ("Globex", "internal_candidate", False, "internally")]
+    initech = con.execute("SELECT application_id FROM applications WHERE company = 'Initech'"
+                          ).fetchall()[0][0]
+    save_annotation(con, initech, feedback="They need someone with visa sponsorship sorted")
+    assert con.execute("SELECT theme FROM application_themes WHERE application_id = ?",
+                       [initech]).fetchall() == [("location_or_visa",)]
