@@ -266,3 +266,69 @@ def segment_conversion(df: pd.DataFrame) -> go.Figure:
     height = min(420, max(350, 80 + 24 * len(df)))
     _layout(fig, "Reached an interview or further", "Group", height=height, legend=False)
     return fig.update_layout(margin={"t": 28})
+
+
+# ── feedback themes ─────────────────────────────────────────────────────────────────────
+
+ACTIONABLE_COLOR = "#3A82C4"   # 'you can act on this'
+NOT_YOU_COLOR = "#A8B1BD"      # 'not about you'
+
+
+def theme_counts(df: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of ``queries.theme_counts``: applications per theme, blue for themes
+    the candidate can act on and grey for those that were not about them."""
+    if _is_empty(df, "applications"):
+        return empty_figure("No feedback with a recognised reason among these applications.")
+    df = df.sort_values(["controllable", "applications"], ascending=[False, False])
+    fig = go.Figure()
+    for flag, name, color in ((True, "You can act on this", ACTIONABLE_COLOR),
+                              (False, "Not about you", NOT_YOU_COLOR)):
+        part = df[df["controllable"] == flag]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=part["applications"], y=part["label"], orientation="h", name=name,
+            marker={"color": color}, text=part["applications"], textposition="outside",
+            cliponaxis=False, hovertemplate="%{y}: %{x} applications<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", categoryorder="array",
+                     categoryarray=df["label"].tolist())
+    height = min(560, max(300, 60 + 26 * len(df)))
+    return _layout(fig, "Applications whose feedback names it", None, height=height)
+
+
+def themes_by_stage(df: pd.DataFrame) -> go.Figure:
+    """Heatmap of ``queries.themes_by_stage``: rejections naming each theme, by the stage
+    the application had reached."""
+    if _is_empty(df, "applications"):
+        return empty_figure("No rejections with a recognised reason.")
+    stages = [s for s in STAGE_LABELS if s in set(df["stage"])]
+    table = df.pivot_table(index="label", columns="stage", values="applications",
+                           aggfunc="sum", fill_value=0).reindex(columns=stages, fill_value=0)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    fig = go.Figure(go.Heatmap(
+        z=table.values, x=[STAGE_LABELS[s] for s in stages], y=table.index.tolist(),
+        colorscale=[[0, "rgba(58,130,196,0.05)"], [1, "rgba(58,130,196,1)"]],
+        text=table.values, texttemplate="%{text}", showscale=False,
+        hovertemplate="%{y} at %{x}: %{z} rejections<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    height = min(560, max(300, 60 + 26 * len(table)))
+    return _layout(fig, "Stage reached before the rejection", None, height=height,
+                   legend=False)
+
+
+def themes_over_time(df: pd.DataFrame, top: int = 5) -> go.Figure:
+    """Lines of ``queries.themes_over_time`` for the ``top`` themes the candidate can act on:
+    applications per month whose feedback names each."""
+    df = df[df["controllable"].fillna(False).astype(bool)] if not df.empty else df
+    if _is_empty(df, "applications"):
+        return empty_figure("No feedback naming something you can act on.")
+    keep = df.groupby("label")["applications"].sum().nlargest(top).index
+    fig = go.Figure()
+    for label in keep:
+        part = df[df["label"] == label]
+        fig.add_trace(go.Scatter(x=part["month"], y=part["applications"], name=label,
+                                 mode="lines+markers",
+                                 hovertemplate=f"{label}, %{{x|%b %Y}}: %{{y}}<extra></extra>"))
+    fig.update_xaxes(dtick="M1", tickformat="%b %y")
+    fig.update_yaxes(rangemode="tozero", dtick=1)
+    return _layout(fig, "Month applied", "Applications")

@@ -488,3 +488,81 @@ __all__ = [
     "segment_conversion", "stage_flow", "unknown_statuses", "weekly_applications",
     "wilson_interval",
 ]
+
+
+# ── feedback themes ─────────────────────────────────────────────────────────────────────
+
+def _tagged(filters: Filters) -> tuple[str, list]:
+    """SQL (with params) for one row per (application, theme) among the selection, with the
+    theme's label and controllable flag, and the application's stage, outcome and dates."""
+    condition, params = where(filters, "a")
+    return f"""SELECT a.application_id, a.company, a.job_title, a.applied_on, a.stage_reached,
+                      a.outcome, a.feedback, a.notes, t.theme, t.evidence,
+                      th.label, coalesce(th.controllable, t.controllable) AS controllable
+               FROM application_themes t
+               JOIN applications_view a USING (application_id)
+               LEFT JOIN themes th USING (theme)
+               WHERE {condition}""", params
+
+
+def theme_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per theme found in the selection: theme, label, controllable, applications
+    (with that theme), rejections (of those, rejected); most frequent first."""
+    sql, params = _tagged(filters)
+    return _frame(con, f"""
+        SELECT theme, any_value(label) AS label, any_value(controllable) AS controllable,
+               count(DISTINCT application_id) AS applications,
+               count(DISTINCT application_id) FILTER (WHERE outcome = 'rejected') AS rejections
+        FROM ({sql}) GROUP BY theme ORDER BY applications DESC, theme""", params)
+
+
+def feedback_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
+    """For the selection's rejections: how many there are, how many have feedback or notes,
+    how many of those name a reason, and how many name only reasons outside the candidate's
+    control (a stronger or internal candidate, a cancelled role, location) — the share of
+    rejections that were not about them."""
+    condition, params = where(filters, "a")
+    row = _frame(con, f"""
+        WITH r AS (SELECT application_id, feedback IS NOT NULL OR notes IS NOT NULL AS has_text
+                   FROM applications_view a WHERE {condition} AND outcome = 'rejected'),
+             t AS (SELECT application_id, bool_or(controllable) AS any_controllable,
+                          bool_or(theme <> 'generic_template') AS has_reason
+                   FROM application_themes GROUP BY ALL)
+        SELECT count(*) AS rejections, count(*) FILTER (WHERE has_text) AS with_text,
+               count(*) FILTER (WHERE t.has_reason) AS with_reason,
+               count(*) FILTER (WHERE t.has_reason AND NOT t.any_controllable) AS not_about_you
+        FROM r LEFT JOIN t USING (application_id)""", params).to_dict("records")[0]
+    figures = {k: int(v) for k, v in row.items()}
+    figures["not_about_you_share"] = _rate(figures["not_about_you"], figures["with_reason"])
+    return figures
+
+
+def themes_by_stage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per (theme, stage reached) among rejected applications: applications."""
+    sql, params = _tagged(filters)
+    return _frame(con, f"""
+        SELECT theme, any_value(label) AS label, stage_reached AS stage,
+               count(DISTINCT application_id) AS applications
+        FROM ({sql}) WHERE outcome = 'rejected' GROUP BY theme, stage_reached""", params)
+
+
+def themes_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per (month applied, theme): applications whose feedback names the theme."""
+    sql, params = _tagged(filters)
+    return _frame(con, f"""
+        SELECT date_trunc('month', applied_on)::DATE AS month, theme, any_value(label) AS label,
+               any_value(controllable) AS controllable,
+               count(DISTINCT application_id) AS applications
+        FROM ({sql}) WHERE applied_on IS NOT NULL GROUP BY ALL ORDER BY month""", params)
+
+
+def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
+                 limit: int = 50) -> pd.DataFrame:
+    """Up to ``limit`` applications whose feedback names ``theme``, newest first: company,
+    job_title, applied_on, stage_reached, outcome, text (feedback and notes) and evidence."""
+    sql, params = _tagged(filters)
+    return _frame(con, f"""
+        SELECT company, job_title, applied_on, stage_reached, outcome,
+               concat_ws(' — ', feedback, notes) AS text, evidence
+        FROM ({sql}) WHERE theme = ? ORDER BY applied_on DESC NULLS LAST LIMIT {int(limit)}""",
+                  [*params, theme])

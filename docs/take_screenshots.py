@@ -24,6 +24,7 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "screenshots"
 PAGES = [("overview.png", "Overview"), ("stages.png", "Rejection stages"),
+         ("themes.png", "Feedback themes"),
          ("applications.png", "Applications"), ("import.png", "Import")]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

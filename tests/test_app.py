@@ -12,7 +12,7 @@ from pipelines.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["views/overview.py", "views/stages.py", "views/applications.py",
+PAGES = ["views/overview.py", "views/stages.py", "views/themes.py", "views/applications.py",
          "views/import_data.py"]
 TRACKER = ("Company,Job Title,Date Applied,Status\n"
            "Acme,Data Analyst,2025-03-04,Rejected after phone screen\n"
@@ -75,12 +75,12 @@ def test_stages_page_draws_its_charts(database):
     assert len(charts) == 5
 
 
-@pytest.mark.parametrize("page", PAGES[:3])
+@pytest.mark.parametrize("page", PAGES[:4])
 def test_pages_explain_an_empty_database(empty_database, page):
     """With nothing imported, a page says what to do instead of drawing empty charts."""
     at = _app(page)
     assert not at.exception
-    assert any("Import" in info.value for info in at.info)
+    assert any("Import" in info.value or "Applications" in info.value for info in at.info)
     assert not at.get("plotly_chart")
 
 
@@ -166,3 +166,15 @@ def test_filters_survive_switching_pages(database):
         at.run()
         assert not at.exception, at.exception
     assert at.multiselect(key="f_outcomes").value == ["rejected"]
+
+
+def test_themes_page_shows_reasons_and_marked_quotes(database):
+    """On the demo data the themes page splits reasons into actionable and not, and shows
+    the quotes of the chosen theme with the triggering words marked."""
+    at = _app("views/themes.py")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3
+    assert at.metric[0].value == "109"  # the demo's rejections
+    at.selectbox(key="quote_theme").set_value("leadership").run()
+    assert not at.exception
+    assert any("<mark>" in m.value for m in at.markdown)

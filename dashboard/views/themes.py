@@ -1,0 +1,95 @@
+"""Feedback themes: which reasons recur, which the candidate can act on, which were never
+about them, at which stage, over time, and the quotes behind each."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+from dashboard import charts, state
+
+MIN_FEEDBACK = 10
+
+
+def _highlight(text: str, evidence: str) -> str:
+    """The text, HTML-escaped, with each evidence phrase marked."""
+    safe = html.escape(text or "")
+    for phrase in sorted({p for p in (evidence or "").split(" · ") if p}, key=len,
+                         reverse=True):
+        safe = re.sub(re.escape(html.escape(phrase)), lambda m: f"<mark>{m.group(0)}</mark>",
+                      safe, flags=re.IGNORECASE)
+    return safe.replace("\n", "<br>")
+
+
+st.title("Feedback themes")
+state.demo_banner()
+filters = state.sidebar_filters()
+summary = state.query("feedback_summary", filters)
+counts = state.query("theme_counts", filters)
+
+if counts.empty:
+    st.info("No feedback with a recognised reason yet. Add the feedback you received in a "
+            "Feedback or Notes column of your tracker, or on the **Applications** page.",
+            icon="💬")
+    st.stop()
+
+cols = st.columns(3)
+cols[0].metric("Rejections", f"{summary['rejections']:,}")
+cols[1].metric("…with a reason given", f"{summary['with_reason']:,}",
+               help="Feedback or notes that name at least one reason (a form letter does "
+                    "not count).")
+share = summary["not_about_you_share"]
+cols[2].metric("…not about you", "–" if share is None else f"{share:.0%}",
+               help="Of the rejections with a reason, those whose reasons were all outside "
+                    "your control: a stronger or internal candidate, a cancelled role, "
+                    "location or visa.")
+if summary["with_reason"] < MIN_FEEDBACK:
+    st.warning(f"Only {summary['with_reason']} rejections name a reason: too few to read a "
+               "pattern from. Ask for feedback after each rejection.", icon="⚠️")
+
+st.subheader("Which reasons recur")
+st.plotly_chart(charts.theme_counts(counts), width="stretch", key="theme_counts")
+st.caption("Applications whose feedback names each reason. Blue: something you can work on. "
+           "Grey: reasons that were not about you.")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("At which stage")
+    st.plotly_chart(charts.themes_by_stage(state.query("themes_by_stage", filters)),
+                    width="stretch", key="themes_stage")
+    st.caption("Rejections naming each reason, by how far the application had got.")
+with right:
+    st.subheader("Over time")
+    st.plotly_chart(charts.themes_over_time(state.query("themes_over_time", filters)),
+                    width="stretch", key="themes_time")
+    st.caption("The reasons you can act on, month by month: is one fading since you worked "
+               "on it?")
+
+st.subheader("Read the feedback")
+labels = dict(zip(counts["theme"], counts["label"], strict=True))
+theme = st.columns([1, 2])[0].selectbox("Theme", list(labels), format_func=labels.get,
+                                        key="quote_theme")
+quotes = state.query("theme_quotes", filters, theme=theme)
+SHOWN = 6
+noun = "application" if len(quotes) == 1 else "applications"
+st.caption(f"{len(quotes)} {noun}, newest first; the words that named the reason are marked.")
+
+
+def _quote(row) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{html.escape(str(row.company or ''))}** · "
+                    f"{html.escape(str(row.job_title or ''))} · "
+                    f"{charts.STAGE_LABELS.get(row.stage_reached, '')} · "
+                    f"{charts.OUTCOME_LABELS.get(row.outcome, '')}")
+        st.markdown(_highlight(row.text, row.evidence), unsafe_allow_html=True)
+
+
+rows = list(quotes.itertuples())
+for row in rows[:SHOWN]:
+    _quote(row)
+if len(rows) > SHOWN:
+    with st.expander(f"{len(rows) - SHOWN} more"):
+        for row in rows[SHOWN:]:
+            _quote(row)
