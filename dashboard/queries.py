@@ -566,3 +566,24 @@ def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
                concat_ws(' — ', feedback, notes) AS text, evidence
         FROM ({sql}) WHERE theme = ? ORDER BY applied_on DESC NULLS LAST LIMIT {int(limit)}""",
                   [*params, theme])
+
+
+def codebook(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per theme of the stored codebook: theme, label, controllable, description,
+    action, phrases (count), applications (tagged)."""
+    from pipelines.themes import load_codebook
+
+    load_codebook(con)  # seeds the defaults on first use
+    return _frame(con, """
+        SELECT t.theme, t.label, t.controllable, t.description, t.action,
+               (SELECT count(*) FROM theme_phrases p WHERE p.theme = t.theme) AS phrases,
+               (SELECT count(DISTINCT application_id) FROM application_themes a
+                WHERE a.theme = t.theme) AS applications
+        FROM themes t ORDER BY t.controllable DESC, t.label""")
+
+
+def theme_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Suggested new themes from feedback no theme names (see codebook_edits)."""
+    from pipelines.codebook_edits import suggest_themes
+
+    return suggest_themes(con)

@@ -125,3 +125,45 @@ def test_import_tags_feedback_and_edits_retag(con, tmp_path):
     save_annotation(con, initech, feedback="They need someone with visa sponsorship sorted")
     assert con.execute("SELECT theme FROM application_themes WHERE application_id = ?",
                        [initech]).fetchall() == [("location_or_visa",)]
+
+
+def test_codebook_changes_retag_every_application(con, tmp_path):
+    """A new theme with a plain phrase tags matching feedback at once (any word ending);
+    merging it away moves its phrase to the target theme."""
+    from pipelines.codebook_edits import add_theme, merge_themes
+
+    tracker = TRACKER + "Umbrella,Writer,2025-03-10,Rejected,They lacked portfolio pieces\n"
+    ingest_file(con, write_text(tmp_path, "t.csv", tracker))
+    add_theme(con, "portfolio", "Portfolio", True, phrases=("lack portfolio",))
+    tagged = con.execute("SELECT theme, evidence FROM application_themes "
+                         "WHERE theme = 'portfolio'").fetchall()
+    assert tagged == [("portfolio", "lacked portfolio")]
+    merge_themes(con, "portfolio", "experience_gap")
+    assert con.execute("SELECT count(*) FROM themes WHERE theme = 'portfolio'"
+                       ).fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM application_themes a JOIN applications p "
+                       "USING (application_id) WHERE p.company = 'Umbrella' AND "
+                       "a.theme = 'experience_gap'").fetchall() == [(1,)]
+
+
+def test_untagged_feedback_is_grouped_into_suggestions(con, tmp_path):
+    """Feedback no theme names is grouped by the term it shares, with counts and quotes."""
+    from pipelines.codebook_edits import suggest_themes
+
+    tracker = ("Company,Job Title,Date Applied,Status,Feedback\n"
+               "A,Writer,2025-03-01,Rejected,Weak portfolio samples\n"
+               "B,Writer,2025-03-02,Rejected,Portfolio samples too academic\n"
+               "C,Writer,2025-03-03,Rejected,Salary expectations too high\n")
+    ingest_file(con, write_text(tmp_path, "t.csv", tracker))
+    suggestions = suggest_themes(con)
+    assert suggestions.iloc[0]["term"] == "portfolio samples"
+    assert suggestions.iloc[0]["applications"] == 2
+
+
+@pytest.mark.parametrize("name", ["Bad Name", "", "x" * 60, "1abc"])
+def test_theme_names_are_checked(con, name):
+    """A theme name must be a short snake_case word."""
+    from pipelines.codebook_edits import add_theme
+
+    with pytest.raises(ValueError):
+        add_theme(con, name, "Label", True)

@@ -9,6 +9,7 @@ import re
 import streamlit as st
 
 from dashboard import charts, state
+from pipelines import codebook_edits
 
 MIN_FEEDBACK = 10
 
@@ -23,6 +24,77 @@ def _highlight(text: str, evidence: str) -> str:
     return safe.replace("\n", "<br>")
 
 
+def _codebook() -> None:
+    """Edit the codebook and accept suggested themes; every change re-tags."""
+    st.subheader("The codebook")
+    st.caption("The reasons the app looks for. Change a label, say whether it is something you "
+               "can act on, teach a theme another way of saying it, or merge two themes: every "
+               "application is tagged again at once.")
+    book = state.query("codebook")
+    edited = st.data_editor(
+        book, key="codebook_editor", hide_index=True, width="stretch",
+        disabled=["theme", "phrases", "applications"],
+        column_config={"theme": "Theme", "label": "Label",
+                       "controllable": st.column_config.CheckboxColumn("You can act on it"),
+                       "description": st.column_config.TextColumn("Description", width="large"),
+                       "action": st.column_config.TextColumn("Suggested action", width="large"),
+                       "phrases": "Phrases", "applications": "Applications"})
+    changed = [(old, new) for (_, old), (_, new) in zip(book.iterrows(), edited.iterrows(),
+                                                        strict=True)
+               if any(old[c] != new[c] for c in ("label", "controllable", "description",
+                                                 "action"))]
+    if changed and st.button(f"Save {len(changed)} change(s)", key="save_codebook"):
+        state.write(lambda cur: [codebook_edits.update_theme(
+            cur, new["theme"], label=new["label"], controllable=bool(new["controllable"]),
+            description=new["description"], action=new["action"]) for _, new in changed])
+        st.rerun()
+
+    names = dict(zip(book["theme"], book["label"], strict=True))
+    phrase_col, merge_col = st.columns(2)
+    with phrase_col.form("add_phrase", clear_on_submit=True):
+        st.markdown("**Teach a theme a phrase**")
+        target = st.selectbox("Theme", list(names), format_func=names.get, key="phrase_theme")
+        phrase = st.text_input("Phrase, e.g. 'no portfolio'", key="phrase_text")
+        if st.form_submit_button("Add phrase") and phrase.strip():
+            try:
+                state.write(lambda cur: codebook_edits.add_phrase(cur, target, phrase))
+                st.rerun()
+            except ValueError as error:
+                st.error(str(error))
+    with merge_col.form("merge_themes"):
+        st.markdown("**Merge two themes**")
+        source = st.selectbox("Fold this theme…", list(names), format_func=names.get,
+                              key="merge_source")
+        into = st.selectbox("…into this one", list(names), format_func=names.get,
+                            key="merge_target")
+        if st.form_submit_button("Merge"):
+            try:
+                state.write(lambda cur: codebook_edits.merge_themes(cur, source, into))
+                st.rerun()
+            except ValueError as error:
+                st.error(str(error))
+
+    suggestions = state.query("theme_suggestions")
+    if not suggestions.empty:
+        st.subheader("Reasons no theme names yet")
+        st.caption("Feedback that matched no theme, grouped by the words it shares. Accept one "
+                   "to make it a theme of its own.")
+        for row in suggestions.itertuples():
+            with st.container(border=True):
+                left, right = st.columns([4, 1])
+                left.markdown(f"**{html.escape(row.term)}** · {row.applications} applications")
+                for example in row.examples:
+                    left.caption(html.escape(example))
+                if right.button("Accept as a theme", key=f"accept_{row.term}"):
+                    name = re.sub(r"[^a-z0-9]+", "_", row.term.lower()).strip("_")[:40]
+                    try:
+                        state.write(lambda cur, name=name, term=row.term: codebook_edits.add_theme(
+                            cur, name, term.capitalize(), True, phrases=(term,)))
+                        st.rerun()
+                    except ValueError as error:
+                        right.error(str(error))
+
+
 st.title("Feedback themes")
 state.demo_banner()
 filters = state.sidebar_filters()
@@ -33,6 +105,7 @@ if counts.empty:
     st.info("No feedback with a recognised reason yet. Add the feedback you received in a "
             "Feedback or Notes column of your tracker, or on the **Applications** page.",
             icon="💬")
+    _codebook()
     st.stop()
 
 cols = st.columns(3)
@@ -93,3 +166,5 @@ if len(rows) > SHOWN:
     with st.expander(f"{len(rows) - SHOWN} more"):
         for row in rows[SHOWN:]:
             _quote(row)
+
+_codebook()
