@@ -1,6 +1,7 @@
 """End to end in headless Chromium: start the dashboard on a fresh database, upload a tracker on
-the Import page, read the Sankey on 'Rejection stages', narrow it with a sidebar filter, and
-check that the browser never talked to any host but this computer."""
+the Import page, read the Sankey on 'Rejection stages', narrow it with a sidebar filter, see
+the feedback themes with marked quotes, and check that the browser never talked to any host
+but this computer."""
 
 from __future__ import annotations
 
@@ -211,6 +212,13 @@ def test_import_then_stages_and_filter(browser, app_url, tmp_path):
         after = _changed_labels(page, before)
         assert after != before, "the Sankey did not change with the Outcome filter"
         _no_exception(page, "Rejection stages (filtered)")
+
+        # Feedback themes: the reasons chart is drawn and a quote has its words marked.
+        _goto_page(page, "Feedback themes")
+        page.locator(".js-plotly-plot").first.locator("svg.main-svg").first.wait_for(
+            timeout=15_000)
+        expect(page.locator("mark").first).to_be_visible(timeout=15_000)
+        _no_exception(page, "Feedback themes")
         assert not errors, errors
     finally:
         context.close()
