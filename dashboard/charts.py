@@ -323,9 +323,13 @@ def themes_over_time(df: pd.DataFrame, top: int = 5) -> go.Figure:
     if _is_empty(df, "applications"):
         return empty_figure("No feedback naming something you can act on.")
     keep = df.groupby("label")["applications"].sum().nlargest(top).index
+    months = pd.date_range(pd.to_datetime(df["month"]).min(), pd.to_datetime(df["month"]).max(),
+                           freq="MS")
     fig = go.Figure()
-    for label in keep:
-        part = df[df["label"] == label]
+    for label in keep:  # months without that reason count as zero, not as a gap
+        part = (df[df["label"] == label].assign(month=lambda d: pd.to_datetime(d["month"]))
+                .groupby("month")["applications"].sum().reindex(months, fill_value=0)
+                .rename_axis("month").reset_index())
         fig.add_trace(go.Scatter(x=part["month"], y=part["applications"], name=label,
                                  mode="lines+markers",
                                  hovertemplate=f"{label}, %{{x|%b %Y}}: %{{y}}<extra></extra>"))

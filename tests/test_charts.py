@@ -4,6 +4,7 @@ frames."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -204,3 +205,12 @@ def test_empty_figure_shows_its_message():
     assert fig.layout.annotations[0].text == "Nothing here yet."
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert 350 <= fig.layout.height <= 420
+
+
+def test_themes_over_time_counts_quiet_months_as_zero():
+    """A reason named in January and March but not February draws a zero for February."""
+    df = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-03-01"]),
+                       "theme": ["leadership"] * 2, "label": ["Leadership"] * 2,
+                       "controllable": [True, True], "applications": [2, 1]})
+    trace = c.themes_over_time(df).data[0]
+    assert list(trace.y) == [2, 0, 1]
