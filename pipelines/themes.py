@@ -42,7 +42,11 @@ _PRAISED_BEFORE = re.compile(
 # Praise right after ('your experience was great', 'leadership is not a concern').
 _PRAISED_AFTER = re.compile(
     r"^\s*(\w+\s){0,2}(was|were|is|are|looked|seemed|came across as)\s+(\w+\s)?(great|good|strong|"
-    r"excellent|impressive|solid|fine|a plus|a strength|not (a|an) (issue|concern|problem))\b")
+    r"excellent|impressive|solid|fine|a plus|a strength|not (a|an) (issue|concern|problem))\b|"
+    r"^\s*(\w+\s){0,2}(wasn t|was not|isn t|is not|weren t) (a factor|an issue|the issue|"
+    r"a concern|the problem|required|needed)\b")
+# 'not' right before a phrase: 'certainly not overqualified'.
+_NOT_BEFORE = re.compile(r"\b(certainly |definitely |absolutely |clearly )?not\s*$")
 _CLAUSES = re.compile(r"[.;:!?\n]+|\s[-–—]+\s|[–—]|"
                       r"\s+(?:but|however|although|though|whereas|yet)\s+")
 
@@ -108,7 +112,7 @@ def fold(text: str) -> str:
 def _cleared(clause: str, start: int, end: int) -> bool:
     before, after = clause[:start], clause[end:]
     return bool(_CLEARED.search(before) or _PRAISED_BEFORE.search(before)
-                or _PRAISED_AFTER.match(after))
+                or _NOT_BEFORE.search(before) or _PRAISED_AFTER.match(after))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
