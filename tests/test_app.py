@@ -178,3 +178,16 @@ def test_themes_page_shows_reasons_and_marked_quotes(database):
     at.selectbox(key="quote_theme").set_value("leadership").run()
     assert not at.exception
     assert any("<mark>" in m.value for m in at.markdown)
+
+
+def test_codebook_phrase_added_in_the_page_retags(database):
+    """A phrase taught to a theme on the page tags the demo feedback that uses it."""
+    at = _app("views/themes.py")
+    at.selectbox(key="phrase_theme").set_value("interview_performance")
+    at.text_input(key="phrase_text").set_value("results with numbers")
+    next(b for b in at.button if b.label == "Add phrase").click().run()
+    assert not at.exception
+    found = _stored(database, "SELECT count(*) FROM application_themes WHERE theme = "
+                              "'interview_performance' AND evidence ILIKE '%results with "
+                              "numbers%'")
+    assert found == [(3,)]  # three demo rows say it (grep -ci sample_data/tracker.csv)
