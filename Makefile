@@ -26,7 +26,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check pipelines dashboard tests sample_data benchmarks
+	$(BIN)/ruff check pipelines dashboard tests sample_data benchmarks docs
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_ingest.py
