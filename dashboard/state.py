@@ -152,3 +152,17 @@ def current_filters(options: dict) -> Filters:
 
 def caption(text: str) -> None:
     st.caption(text)
+
+
+def figure(title: str, fig, caption_text: str, key: str) -> None:
+    """One chart as every page draws it: a subheader, the figure full width, a caption."""
+    st.subheader(title)
+    st.plotly_chart(fig, width="stretch", key=key)
+    st.caption(caption_text)
+
+
+def nothing_matches() -> None:
+    """The empty state of a page whose filters select nothing; stops the page."""
+    st.info("No applications match. Import a tracker on the **Import** page, or widen the "
+            "filters in the sidebar.", icon="🔎")
+    st.stop()

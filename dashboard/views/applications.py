@@ -20,9 +20,7 @@ total = state.query("application_count", filters)
 table = state.query("applications_table", filters, limit=SHOWN)
 
 if table.empty:
-    st.info("No applications match. Import a tracker on the **Import** page, or widen the "
-            "filters in the sidebar.", icon="🔎")
-    st.stop()
+    state.nothing_matches()
 
 more = (f" The {SHOWN:,} most recent of {total:,} are shown; search or filter to find "
         "others." if total > len(table) else "")

@@ -27,9 +27,7 @@ filters = state.sidebar_filters()
 kpis = state.query("kpis", filters)
 
 if not kpis["selection"]["applications"]:
-    st.info("No applications match. Import a tracker on the **Import** page, or widen the "
-            "filters in the sidebar.", icon="🔎")
-    st.stop()
+    state.nothing_matches()
 
 
 
@@ -64,13 +62,12 @@ if kpis.get("period_label"):
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Applications per week")
-    st.plotly_chart(charts.weekly_applications(state.query("weekly_applications", filters)),
-                    width="stretch", key="weekly")
-    st.caption("How many applications went out each week, coloured by how they ended.")
+    state.figure("Applications per week",
+                 charts.weekly_applications(state.query("weekly_applications", filters)),
+                 "How many applications went out each week, coloured by how they ended.",
+                 key="weekly")
 with right:
-    st.subheader("Outcomes over time")
-    st.plotly_chart(charts.outcomes_over_time(state.query("outcomes_over_time", filters)),
-                    width="stretch", key="outcomes")
-    st.caption("For the applications sent each month, the share that is still open, was "
-               "rejected, got no response, was withdrawn or became an offer.")
+    state.figure("Outcomes over time",
+                 charts.outcomes_over_time(state.query("outcomes_over_time", filters)),
+                 "For the applications sent each month, the share that is still open, was "
+                 "rejected, got no response, was withdrawn or became an offer.", key="outcomes")

@@ -13,29 +13,24 @@ filters = state.sidebar_filters()
 flow = state.query("stage_flow", filters)
 
 if flow.empty:
-    st.info("No applications match. Import a tracker on the **Import** page, or widen the "
-            "filters in the sidebar.", icon="🔎")
-    st.stop()
+    state.nothing_matches()
 
-st.subheader("Where applications go")
-st.plotly_chart(charts.sankey(flow), width="stretch", key="sankey")
-st.caption("Every application starts at Applied and flows as far as it got (a rejection "
-           "after the final round passes through screen, interview and final round), then to "
-           "how it ended. Numbers are applications and their share of all applications.")
+state.figure("Where applications go", charts.sankey(flow),
+             "Every application starts at Applied and flows as far as it got (a rejection "
+             "after the final round passes through screen, interview and final round), then to "
+             "how it ended. Numbers are applications and their share of all applications.",
+             key="sankey")
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Funnel")
-    st.plotly_chart(charts.funnel(state.query("funnel", filters)), width="stretch",
-                    key="funnel")
-    st.caption("How many applications reached each stage, and what share of those at the "
-               "stage before went on to it.")
+    state.figure("Funnel", charts.funnel(state.query("funnel", filters)),
+                 "How many applications reached each stage, and what share of those at the "
+                 "stage before went on to it.", key="funnel")
 with right:
-    st.subheader("Where rejections happen")
-    st.plotly_chart(charts.rejections_by_stage(state.query("rejections_by_stage", filters)),
-                    width="stretch", key="rejections")
-    st.caption("Rejections by the furthest stage reached. At Applied it is a résumé "
-               "rejection; at the final round, a near miss.")
+    state.figure("Where rejections happen",
+                 charts.rejections_by_stage(state.query("rejections_by_stage", filters)),
+                 "Rejections by the furthest stage reached. At Applied it is a résumé "
+                 "rejection; at the final round, a near miss.", key="rejections")
 
 st.subheader("How long until a rejection, or silence")
 ghost = st.columns([2, 3])[0].slider(

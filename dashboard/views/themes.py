@@ -122,23 +122,19 @@ if summary["with_reason"] < MIN_FEEDBACK:
     st.warning(f"Only {summary['with_reason']} rejections name a reason: too few to read a "
                "pattern from. Ask for feedback after each rejection.", icon="⚠️")
 
-st.subheader("Which reasons recur")
-st.plotly_chart(charts.theme_counts(counts), width="stretch", key="theme_counts")
-st.caption("Applications whose feedback names each reason. Blue: something you can work on. "
-           "Grey: reasons that were not about you.")
+state.figure("Which reasons recur", charts.theme_counts(counts),
+             "Applications whose feedback names each reason. Blue: something you can work on. "
+             "Grey: reasons that were not about you.", key="theme_counts")
 
 left, right = st.columns(2)
 with left:
-    st.subheader("At which stage")
-    st.plotly_chart(charts.themes_by_stage(state.query("themes_by_stage", filters)),
-                    width="stretch", key="themes_stage")
-    st.caption("Rejections naming each reason, by how far the application had got.")
+    state.figure("At which stage", charts.themes_by_stage(state.query("themes_by_stage", filters)),
+                 "Rejections naming each reason, by how far the application had got.",
+                 key="themes_stage")
 with right:
-    st.subheader("Over time")
-    st.plotly_chart(charts.themes_over_time(state.query("themes_over_time", filters)),
-                    width="stretch", key="themes_time")
-    st.caption("The reasons you can act on, month by month: is one fading since you worked "
-               "on it?")
+    state.figure("Over time", charts.themes_over_time(state.query("themes_over_time", filters)),
+                 "The reasons you can act on, month by month: is one fading since you worked "
+                 "on it?", key="themes_time")
 
 st.subheader("Read the feedback")
 labels = dict(zip(counts["theme"], counts["label"], strict=True))
