@@ -87,9 +87,6 @@ def demo_banner(on_import_page: bool = False) -> None:
         st.rerun()
 
 
-_LABEL_KEYS = {"f_outcomes": charts.OUTCOME_LABELS, "f_stages": charts.STAGE_LABELS}
-
-
 def _init_widgets(options: dict) -> None:
     """Seed the filter widgets once per session from the URL's query parameters."""
     if st.session_state.get("_filters_seeded"):
@@ -148,10 +145,6 @@ def current_filters(options: dict) -> Filters:
                    stages=tuple(st.session_state.get("f_stages") or ()),
                    sources=tuple(st.session_state.get("f_sources") or ()),
                    search=(st.session_state.get("f_search") or "").strip())
-
-
-def caption(text: str) -> None:
-    st.caption(text)
 
 
 def figure(title: str, fig, caption_text: str, key: str) -> None:

@@ -9,6 +9,18 @@ import pytest
 from pipelines.db import connect
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SAMPLE_CSV = Path(__file__).resolve().parents[1] / "sample_data" / "tracker.csv"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """A database holding the sample tracker (150 applications), shared by a module."""
+    from pipelines.ingest import ingest_file
+
+    connection = connect(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    ingest_file(connection, SAMPLE_CSV)
+    yield connection
+    connection.close()
 
 
 @pytest.fixture

@@ -12,19 +12,9 @@ from dashboard import charts as c
 from dashboard import queries as q
 from dashboard.filters import Filters
 from pipelines.db import connect
-from pipelines.ingest import ingest_file
-from tests.test_queries import SAMPLE_CSV
 
 ALL = Filters()
 WHITE, DARK = "#FFFFFF", "#0E1117"   # Streamlit's light and dark backgrounds
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("charts") / "sample.duckdb")
-    ingest_file(con, SAMPLE_CSV)
-    yield con
-    con.close()
 
 
 @pytest.fixture(scope="module")

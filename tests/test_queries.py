@@ -18,7 +18,6 @@ from pipelines.ingest import ingest_file
 from tests.conftest import write_text
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_CSV = ROOT / "sample_data" / "tracker.csv"
 ALL = Filters()
 D = dt.date
 
@@ -57,14 +56,6 @@ def tracker_db(folder: Path, text: str, name: str = "t.csv"):
     con = connect(folder / "db.duckdb")
     ingest_file(con, write_text(folder, name, text))
     return con
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("sample") / "sample.duckdb")
-    ingest_file(con, SAMPLE_CSV)
-    yield con
-    con.close()
 
 
 @pytest.fixture
