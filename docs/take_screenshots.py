@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.app_server import serving  # noqa: E402
+
 OUT = REPO / "docs" / "screenshots"
 PAGES = [("overview.png", "Overview"), ("stages.png", "Rejection stages"),
          ("themes.png", "Feedback themes"),
@@ -43,34 +43,6 @@ Litware,Data Scientist,3/21/2025,Rejected,Form letter
 Adatum,Analyst,3/24/2025,Pool B,
 Total,7,,,
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_app(folder: Path) -> tuple[subprocess.Popen, str]:
-    """The dashboard on a fresh database in ``folder``, answering on the returned URL."""
-    port = free_port()
-    home = folder / "home"
-    home.mkdir()
-    db = folder / "demo.duckdb"
-    env = {**os.environ, "HOME": str(home), "SILVERLINING_DB": str(db)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run", "--db", str(db), "--port", str(port),
-         "--headless"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    sys.exit("the app did not start")
 
 
 def settle(page) -> None:
@@ -98,8 +70,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     with tempfile.TemporaryDirectory(prefix="silverlining-shots-") as tmp:
-        process, url = start_app(Path(tmp))
-        try:
+        with serving(Path(tmp)) as url:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium,
                                                      args=CHROMIUM_ARGS)
@@ -124,12 +95,6 @@ def main() -> None:
                     page.close()
                     print(f"wrote {(OUT / filename).relative_to(REPO)}")
                 browser.close()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 if __name__ == "__main__":

@@ -8,15 +8,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.app_server import serving
 
 pytestmark = pytest.mark.browser
 
@@ -57,49 +55,14 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """The dashboard on a free port with a fresh database and HOME; stopped afterwards."""
-    folder = tmp_path_factory.mktemp("browser")
-    home = folder / "home"
-    home.mkdir()
-    port = _free_port()
-    env = {**os.environ, "HOME": str(home), "SILVERLINING_DB": str(folder / "app.duckdb")}
-    log = (folder / "app.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run", "--db", str(folder / "app.duckdb"),
-         "--port", str(port), "--headless"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app exited early:\n{(folder / 'app.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the app did not answer:\n{(folder / 'app.log').read_text()}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        with serving(tmp_path_factory.mktemp("browser")) as url:
+            yield url
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
