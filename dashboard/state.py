@@ -5,7 +5,9 @@ about charts or SQL."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from dashboard import charts, queries
 from dashboard.filters import Filters
 from pipelines.db import connect, default_db_path
 from pipelines.edits import demo_import_id, load_demo, remove_import
+from pipelines.ingest import ingest_file
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 
 
@@ -44,6 +47,32 @@ def _cached(path: str, name: str, filters: Filters | None, kwargs: tuple) -> Any
 def query(name: str, filters: Filters | None = None, **kwargs) -> Any:
     """The result of ``queries.<name>``, cached until the next write."""
     return _cached(str(db_path()), name, filters, tuple(sorted(kwargs.items())))
+
+
+def upload_path(upload) -> Path:
+    """The uploaded bytes in a private temporary file named as uploaded, one folder per
+    content: written once, not on every re-run of the page."""
+    data = upload.getvalue()
+    root = Path(tempfile.gettempdir()) / f"silverlining-uploads-{os.getuid()}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    path = root / hashlib.sha256(data).hexdigest()[:16] / Path(upload.name).name
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+    return path
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _preview(db: str, path: str, name: str, overrides: tuple, layout: str | None):
+    with _database(db).cursor() as cur:
+        return ingest_file(cur, Path(path), overrides=dict(overrides), layout=layout,
+                           display_name=name, dry_run=True)
+
+
+def preview(path: Path, name: str, overrides: dict[str, str], layout: str | None):
+    """What importing ``path`` would do (a dry run), cached until the next write. Raises
+    IngestError as ingest_file does."""
+    return _preview(str(db_path()), str(path), name, tuple(sorted(overrides.items())), layout)
 
 
 def written() -> None:

@@ -4,9 +4,6 @@ import history."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -22,14 +19,6 @@ from pipelines.report import format_report
 TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
 CHOICES = ["", IGNORE, *FIELDS] + [f"stage:{s}" for s in STAGES] + [
     f"outcome:{o}" for o in OUTCOMES if o not in ("active", "offer")]
-
-
-def _saved_upload(upload) -> Path:
-    """The uploaded bytes in a private temporary file with the original name."""
-    folder = Path(tempfile.mkdtemp(prefix="silverlining-"))
-    path = folder / Path(upload.name).name
-    path.write_bytes(upload.getvalue())
-    return path
 
 
 def _mapping_editor(report: ImportReport, key: str) -> dict[str, str]:
@@ -69,15 +58,13 @@ def _show_report(report: ImportReport) -> None:
 
 
 def _one_file(upload, index: int) -> None:
-    path = _saved_upload(upload)
+    path = state.upload_path(upload)
     key = f"{index}_{upload.name}_{upload.size}"
     st.markdown(f"#### {upload.name}")
     overrides = st.session_state.get(f"overrides_{key}", {})
     layout = st.session_state.get(f"layout_{key}") or None
     try:
-        with state.cursor() as cur:
-            preview = ingest_file(cur, path, overrides=overrides, layout=layout, dry_run=True,
-                                  display_name=upload.name)
+        preview = state.preview(path, upload.name, overrides, layout)
     except IngestError as error:
         st.error(f"This file cannot be imported: {error}", icon="🚫")
         return
