@@ -89,7 +89,11 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
 
 
 def ensure_first_run_demo() -> None:
-    """On the very first start with an empty database, load the demo tracker."""
+    """On the very first start with an empty database, load the demo tracker (checked once
+    per session, not on every re-run)."""
+    if st.session_state.get("_first_run_checked"):
+        return
+    st.session_state["_first_run_checked"] = True
     with cursor() as cur:
         empty = not cur.execute("SELECT count(*) FROM applications").fetchall()[0][0]
         seen = cur.execute("SELECT count(*) FROM app_state WHERE key = 'started'"
