@@ -15,6 +15,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -96,17 +97,27 @@ def default_codebook() -> Codebook:
     return Codebook.build(default_themes(), default_phrases())
 
 
+class _FoldTable(dict):
+    """str.translate table filled on demand: a letter or digit → its lower-case base letter
+    (accents off), anything else → a space."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = " "
+        if char.isalnum():
+            base = unicodedata.normalize("NFKD", char)[0].lower()
+            value = base[0] if base else " "
+        self[code] = value
+        return value
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case, accents off, every other character than a letter or digit a space; the
     result has the text's length, so a match's span is the original's span."""
-    out = []
-    for ch in text:
-        if ch.isalnum():
-            base = unicodedata.normalize("NFKD", ch)[0].lower()
-            out.append(base[0] if base else " ")
-        else:
-            out.append(" ")
-    return "".join(out)
+    return text.translate(_FOLD)
 
 
 def _cleared(clause: str, start: int, end: int) -> bool:
@@ -129,12 +140,18 @@ def classify_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
     """Theme → the phrases (as written) that triggered it, for one feedback text."""
     if not isinstance(text, str) or not text.strip():
         return {}
-    folded = fold(text)
+    return _classify(text, fold(text), codebook, codebook.patterns)
+
+
+def _classify(text: str, folded: str, codebook: Codebook,
+              themes: Iterable[str]) -> dict[str, list[str]]:
+    """classify_text, looking only for the given themes (the others are known not to match)."""
+    patterns = [(theme, codebook.patterns[theme]) for theme in themes]
     found: dict[str, list[str]] = {}
     for start, end in _clauses(text):
         clause = folded[start:end]
         in_clause = set()
-        for theme, pattern in codebook.patterns.items():
+        for theme, pattern in patterns:
             for match in pattern.finditer(clause):
                 if theme != GENERIC and _cleared(clause, match.start(), match.end()):
                     continue
@@ -152,12 +169,71 @@ def classify_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
     return found
 
 
+_LOOKAROUND = re.compile(r"\(\?(?:=|!|<=|<!)")
+
+
+def _re2_pattern(pattern: str) -> str:
+    """The pattern with its look-arounds removed: it matches wherever the original does, and
+    DuckDB's RE2 engine can run it."""
+    while match := _LOOKAROUND.search(pattern):
+        pattern = pattern[:match.start()] + pattern[_group_end(pattern, match.start()):]
+    return pattern
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index just past the group that opens at ``start`` (escapes and [...] sets skipped)."""
+    depth, i = 0, start
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i += 2 if pattern[i + 1:i + 2] == "]" else 1
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        i += 1
+        if depth == 0:
+            return i
+    return len(pattern)
+
+
+def _candidates(folded: list[str], codebook: Codebook) -> list[list[str]]:
+    """For each folded text, the themes whose pattern can match it. DuckDB tests every text
+    against every theme at once (RE2, all cores); Python's engine then works only on the
+    hits. RE2's \\w and \\b know ASCII only, so a text with other letters keeps every theme,
+    as does a theme whose pattern RE2 cannot read."""
+    names = list(codebook.patterns)
+    con = duckdb.connect()
+    usable = []
+    for name in names:
+        try:
+            con.execute("SELECT regexp_matches('', ?)", [_re2_pattern(
+                codebook.patterns[name].pattern)]).fetchall()
+            usable.append(name)
+        except duckdb.Error:
+            pass
+    con.register("_folded", pd.DataFrame({"f": pd.Series(folded, dtype=object)}))
+    tests = ", ".join(["NOT regexp_full_match(f, '[ a-z0-9]*')"]
+                      + ["regexp_matches(f, ?)"] * len(usable))
+    rows = con.execute(f"SELECT {tests} FROM _folded",
+                       [_re2_pattern(codebook.patterns[n].pattern) for n in usable]).fetchall()
+    con.close()
+    always = [n for n in names if n not in usable]
+    return [names if row[0] else always + [n for n, hit in zip(usable, row[1:], strict=True)
+                                           if hit] for row in rows]
+
+
 def classify_texts(values: pd.Series, codebook: Codebook) -> pd.DataFrame:
     """One row per (text, theme) for distinct texts: columns text, theme, evidence (the
     triggering phrases joined by ' · ')."""
+    distinct = [t for t in pd.unique(values.dropna()) if isinstance(t, str) and t.strip()]
+    folded = [fold(t) for t in distinct]
     rows = [(text, theme, " · ".join(words))
-            for text in pd.unique(values.dropna())
-            for theme, words in classify_text(text, codebook).items()]
+            for text, low, themes in zip(distinct, folded, _candidates(folded, codebook),
+                                         strict=True) if themes
+            for theme, words in _classify(text, low, codebook, themes).items()]
     return pd.DataFrame(rows, columns=["text", "theme", "evidence"])
 
 

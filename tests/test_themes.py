@@ -107,6 +107,29 @@ def test_distinct_texts_are_classified_once_per_theme():
         ("comp too high", "compensation"), ("no visa sponsorship", "location_or_visa")]
 
 
+
+def test_batch_classification_agrees_with_one_text_at_a_time():
+    """The DuckDB pre-filter of classify_texts changes no tag: every labelled text, a text in
+    another script and one with accents get the same themes as classify_text gives alone."""
+    texts = [*pd.read_csv(LABELLED, keep_default_na=False)["text"],
+             *pd.read_csv(LABELLED.parent / "feedback_heldout.csv", keep_default_na=False)["text"],
+             "経験不足 — salary expectations too high", "They wanted more 日本 market experience",
+             "Expérience en leadership insuffisante",
+             "business priorities changed, role on hold"]
+    rows = classify_texts(pd.Series(texts, dtype=object), CODEBOOK)
+    batch = {(t, th) for t, th in zip(rows["text"], rows["theme"], strict=True)}
+    alone = {(t, th) for t in texts for th in classify_text(t, CODEBOOK)}
+    assert batch == alone
+
+
+def test_a_phrase_the_fast_engine_cannot_read_still_tags():
+    """A pattern with a back-reference (which RE2 refuses) is still applied, in Python."""
+    from pipelines.themes import Codebook, default_themes
+    book = Codebook.build(default_themes(), [("preparation", r"\b(\w+) \1 again\b")])
+    rows = classify_texts(pd.Series(["it was late late again", "fine"]), book)
+    assert list(zip(rows["text"], rows["theme"], strict=True)) == [
+        ("it was late late again", "preparation")]
+
 TRACKER = ("Company,Job Title,Date Applied,Status,Feedback\n"
            "Acme,Analyst,2025-03-04,Rejected,Salary expectations too high\n"
            "Globex,Engineer,2025-03-05,Rejected,Filled internally\n"
