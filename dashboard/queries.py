@@ -64,8 +64,8 @@ SEGMENTS: dict[str, str] = {
                           "WHEN org_size < 50 THEN '1-49' WHEN org_size < 250 THEN '50-249' "
                           "WHEN org_size < 1000 THEN '250-999' "
                           "WHEN org_size < 5000 THEN '1,000-4,999' ELSE '5,000+' END"),
-    "Organisation type": ("upper(left(trim(org_type), 1)) || "
-                          "lower(substr(trim(org_type), 2))"),
+    "Organisation type": ("CASE org_type WHEN 'public_sector' THEN 'Public sector' "
+                          "ELSE upper(left(org_type, 1)) || substr(org_type, 2) END"),
 }
 # Segments with a natural order keep it instead of being sorted by size.
 _SEGMENT_ORDER = {"Organisation size": _SIZE_BANDS}

@@ -16,7 +16,7 @@ import pandas as pd
 from pipelines.db import scalar
 from pipelines.normalize.dates import date_order_evidence, parse_dates
 from pipelines.normalize.salary import parse_salary
-from pipelines.normalize.sizes import parse_org_size
+from pipelines.normalize.sizes import parse_amount, parse_org_size, parse_org_type, parse_reach
 from pipelines.normalize.statuses import STAGES, classify_statuses
 from pipelines.normalize.text import clean_company, clean_title, company_key, title_key
 
@@ -126,6 +126,14 @@ def _size_map(con) -> None:
         "employees": pd.Series(parse_org_size(raw) if len(raw) else [], dtype="Int64")}))
 
 
+def _word_map(con, column: str, parse, dtype: str) -> None:
+    """``_map_<column>``: each distinct raw value of a scope column and what it says."""
+    raw = _distinct(con, column)
+    _register(con, f"_map_{column}", pd.DataFrame({
+        "raw": raw.astype("string"),
+        "value": pd.Series(parse(raw) if len(raw) else [], dtype=dtype)}))
+
+
 _STAGE_NAMES = "['applied', 'screen', 'interview', 'final', 'offer']"
 
 
@@ -151,6 +159,10 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
     _text_map(con, "job_title", clean_title, title_key)
     _salary_map(con)
     _size_map(con)
+    _word_map(con, "org_type", parse_org_type, "string")
+    _word_map(con, "org_reach", parse_reach, "string")
+    _word_map(con, "people_raw", parse_amount, "Float64")
+    _word_map(con, "budget_raw", parse_amount, "Float64")
     ranks = [_stage_rank(c) for c in ("sm.s_stage", "sh.s_stage", "s.flag_stage")]
     furthest = f"{_STAGE_NAMES}[greatest({', '.join(ranks)})]"
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _joined AS
@@ -171,7 +183,9 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
                sal.salary_min, sal.salary_max, sal.salary_currency, sal.salary_period,
                s.source_channel AS source_channel,
                s.referral AS referral, s.contact AS contact,
-               sz.employees AS org_size, s.org_type AS org_type,
+               sz.employees AS org_size, ot.value AS org_type, rc.value AS org_reach,
+               CASE WHEN pm.value < 1e6 THEN round(pm.value)::INTEGER END AS people_managed,
+               bu.value AS budget,
                s.job_url AS job_url, s.source_ref AS source_ref,
                s.layout_applied, s.not_applied, s.flag_stage, s.flag_outcome, s.occurrence
         FROM _staged s
@@ -183,7 +197,11 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
         LEFT JOIN _text_company tc ON tc.raw = s.company
         LEFT JOIN _text_job_title tt ON tt.raw = s.job_title
         LEFT JOIN _salary_map sal ON sal.raw = s.salary_raw
-        LEFT JOIN _size_map sz ON sz.raw = s.org_size_raw""")
+        LEFT JOIN _size_map sz ON sz.raw = s.org_size_raw
+        LEFT JOIN _map_org_type ot ON ot.raw = s.org_type
+        LEFT JOIN _map_org_reach rc ON rc.raw = s.org_reach
+        LEFT JOIN _map_people_raw pm ON pm.raw = s.people_raw
+        LEFT JOIN _map_budget_raw bu ON bu.raw = s.budget_raw""")
     # An outcome date belongs to an ended application ('Last updated' on an open one is not).
     con.execute("""CREATE OR REPLACE TEMP TABLE _judged AS SELECT * REPLACE (
                 CASE WHEN outcome <> 'active' THEN outcome_on END AS outcome_on),

@@ -7,6 +7,8 @@ The database file defaults to the user's data directory; ``--db`` or the
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -51,3 +53,15 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     """The first row as a tuple, or None; reads the whole result (see ``scalar``)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN … COMMIT, or ROLLBACK on any error (and re-raise it)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -1,8 +1,8 @@
 """What the user changes in the app, written in one transaction each.
 
-Corrections live in their own tables (``annotations``, ``status_overrides``) keyed by
-``application_id`` or status text, so re-importing a tracker never touches them; the
-``applications_view`` applies them.
+Corrections live in their own tables (``annotations``, ``status_overrides``, ``scope_edits``)
+keyed by ``application_id`` or status text, so re-importing a tracker never touches them; the
+``applications_view`` applies them. The candidate's own role is in ``candidate_profile``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,21 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.db import scalar
+from pipelines.db import scalar, transaction
 from pipelines.ingest import ImportReport, ingest_file
 from pipelines.normalize.statuses import OUTCOMES, STAGES
+from pipelines.scope import refresh_scope
 from pipelines.themes import refresh_themes
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "tracker.xlsx"
+# The sample tracker's candidate: Dana, VP of Communications at a 35-person local nonprofit.
+SAMPLE_PROFILE = {"current_title": "VP of Communications", "org_size": 35,
+                  "org_type": "nonprofit", "org_reach": "local", "people_managed": 2}
+ORG_TYPES = ("startup", "nonprofit", "public_sector", "company")
+REACHES = ("local", "regional", "national", "global")
+SCOPE_FIELDS = ("title_level", "org_size", "org_type", "org_reach", "people_managed", "budget")
+PROFILE_FIELDS = ("current_title", "title_level", "org_size", "org_type", "org_reach",
+                  "people_managed")
 _UNSET = object()
 
 
@@ -34,20 +43,76 @@ def save_annotation(con: duckdb.DuckDBPyConnection, application_id: str, *,
     """Record the user's correction of one application; fields not given keep their value,
     None clears a correction. Raises ValueError for an unknown application, stage or
     outcome."""
-    if not scalar(con, "SELECT count(*) FROM applications WHERE application_id = ?",
-                  [application_id]):
-        raise ValueError(f"no application {application_id!r}")
     given = {"stage_reached": stage, "outcome": outcome, "feedback": feedback, "notes": notes}
     given = {k: v for k, v in given.items() if v is not _UNSET}
     _check(given.get("stage_reached"), given.get("outcome"))
-    with _transaction(con):
-        con.execute("INSERT INTO annotations (application_id, updated_at) "
-                    "VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING", [application_id])
-        for column, value in given.items():
-            con.execute(f"UPDATE annotations SET {column} = ?, updated_at = now()::TIMESTAMP "
-                        "WHERE application_id = ?", [value, application_id])
+    _upsert(con, "annotations", application_id, given)
     if "feedback" in given or "notes" in given:
         refresh_themes(con)
+
+
+def _check_scope(values: dict) -> None:
+    """ValueError, in words, for a scope value the schema would refuse."""
+    level = values.get("title_level")
+    if level is not None and not (isinstance(level, int) and 1 <= level <= 12):
+        raise ValueError("title level must be a whole number from 1 (intern) to 12 (C-level)")
+    for name, least in (("org_size", 1), ("people_managed", 0), ("budget", 0)):
+        value = values.get(name)
+        if value is not None and not (isinstance(value, int | float) and value >= least
+                                      and value < 1e12):
+            raise ValueError(f"{name.replace('_', ' ')} must be a number of at least {least}")
+    for name, allowed in (("org_type", ORG_TYPES), ("org_reach", REACHES)):
+        if values.get(name) is not None and values[name] not in allowed:
+            raise ValueError(f"{name.replace('_', ' ')} must be one of {', '.join(allowed)}")
+
+
+def save_scope(con: duckdb.DuckDBPyConnection, application_id: str, **values) -> None:
+    """Record the scope the user set for one application (title_level, org_size, org_type,
+    org_reach, people_managed, budget); fields not given keep their value, None clears one
+    (the tracker's value shows again). Then refresh the derived levels."""
+    unknown = set(values) - set(SCOPE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown scope field {sorted(unknown)[0]!r}")
+    _check_scope(values)
+    _upsert(con, "scope_edits", application_id, values, drop_empty=SCOPE_FIELDS)
+    refresh_scope(con)
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, application_id: str, values: dict,
+            drop_empty: tuple[str, ...] = ()) -> None:
+    """Set these columns of one application's row in a table of edits, in one transaction;
+    with ``drop_empty``, a row left with all those columns NULL is removed."""
+    if not scalar(con, "SELECT count(*) FROM applications WHERE application_id = ?",
+                  [application_id]):
+        raise ValueError(f"no application {application_id!r}")
+    with transaction(con):
+        con.execute(f"INSERT INTO {table} (application_id, updated_at) "
+                    "VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING", [application_id])
+        for column, value in values.items():
+            con.execute(f"UPDATE {table} SET {column} = ?, updated_at = now()::TIMESTAMP "
+                        "WHERE application_id = ?", [value, application_id])
+        if drop_empty:
+            con.execute(f"DELETE FROM {table} WHERE application_id = ? AND "
+                        f"{' AND '.join(f'{c} IS NULL' for c in drop_empty)}",
+                        [application_id])
+
+
+def save_profile(con: duckdb.DuckDBPyConnection, **values) -> None:
+    """Set the candidate's own current role (current_title, title_level — None to read it
+    from the title —, org_size, org_type, org_reach, people_managed); fields not given keep
+    their value. Every application's stretch is measured from it."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown profile field {sorted(unknown)[0]!r}")
+    _check_scope(values)
+    with transaction(con):
+        con.execute("INSERT INTO candidate_profile (id, updated_at) VALUES (1, now()::TIMESTAMP) "
+                    "ON CONFLICT DO NOTHING")
+        for column, value in values.items():
+            con.execute(f"UPDATE candidate_profile SET {column} = ?, "
+                        "updated_at = now()::TIMESTAMP WHERE id = 1", [value])
+        con.execute("DELETE FROM app_state WHERE key = 'demo_profile'")
+    refresh_scope(con)
 
 
 def place_status(con: duckdb.DuckDBPyConnection, status_raw: str, stage: str,
@@ -55,7 +120,7 @@ def place_status(con: duckdb.DuckDBPyConnection, status_raw: str, stage: str,
     """Give every application with this status text a stage and outcome (for a status the
     rules did not understand). Returns how many applications carry it."""
     _check(stage, outcome)
-    with _transaction(con):
+    with transaction(con):
         con.execute("INSERT OR REPLACE INTO status_overrides VALUES (?, ?, ?, now()::TIMESTAMP)",
                     [status_raw, stage, outcome])
     return scalar(con, "SELECT count(*) FROM applications WHERE status_raw = ?", [status_raw])
@@ -65,7 +130,7 @@ def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
     """Remove one import: applications that only it described go (their annotations stay,
     so importing the file again brings the edits back); applications another import also
     describes stay. Returns the number of applications removed."""
-    with _transaction(con):
+    with transaction(con):
         con.execute("""CREATE OR REPLACE TEMP TABLE _gone AS
             SELECT application_id FROM application_sources WHERE import_id = ?
             EXCEPT SELECT application_id FROM application_sources WHERE import_id <> ?""",
@@ -78,19 +143,30 @@ def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
         con.execute("DELETE FROM imports WHERE import_id = ?", [import_id])
         con.execute("DELETE FROM import_files WHERE content_sha256 = ? AND content_sha256 NOT "
                     "IN (SELECT content_sha256 FROM imports)", [sha])
+        if scalar(con, "SELECT value FROM app_state WHERE key = 'demo_import_id'") == str(
+                import_id) and scalar(con, "SELECT count(*) FROM app_state "
+                                           "WHERE key = 'demo_profile'"):
+            con.execute("DELETE FROM candidate_profile")  # Dana's, set with the demo data
+            con.execute("DELETE FROM app_state WHERE key = 'demo_profile'")
         con.execute("DELETE FROM app_state WHERE key = 'demo_import_id' AND value = ?",
                     [str(import_id)])
         con.execute("DROP TABLE _gone")
     refresh_themes(con)
+    refresh_scope(con)
     return removed
 
 
 def load_demo(con: duckdb.DuckDBPyConnection) -> ImportReport:
-    """Import the sample tracker and remember it as demo data (to clear with one click)."""
+    """Import the sample tracker and remember it as demo data (to clear with one click). With
+    no profile of the user's own yet, Dana's current role becomes the profile until the demo
+    data is cleared."""
     report = ingest_file(con, SAMPLE, display_name="Demo data — Dana's sample tracker.xlsx")
     if report.import_id is not None:
         con.execute("INSERT OR REPLACE INTO app_state VALUES ('demo_import_id', ?)",
                     [str(report.import_id)])
+        if not scalar(con, "SELECT count(*) FROM candidate_profile"):
+            save_profile(con, **SAMPLE_PROFILE)
+            con.execute("INSERT OR REPLACE INTO app_state VALUES ('demo_profile', '1')")
     return report
 
 
@@ -98,18 +174,3 @@ def demo_import_id(con: duckdb.DuckDBPyConnection) -> int | None:
     """The import that holds the demo data, if it is still loaded."""
     value = scalar(con, "SELECT value FROM app_state WHERE key = 'demo_import_id'")
     return int(value) if value else None
-
-
-class _transaction:
-    """BEGIN … COMMIT, or ROLLBACK on any error."""
-
-    def __init__(self, con):
-        self.con = con
-
-    def __enter__(self):
-        self.con.execute("BEGIN TRANSACTION")
-
-    def __exit__(self, kind, error, trace):
-        self.con.execute("ROLLBACK" if kind else "COMMIT")
-        return False
-

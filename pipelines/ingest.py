@@ -24,6 +24,7 @@ from pipelines.load import pack_file, write_import
 from pipelines.mapping import normalize_header, propose_mapping
 from pipelines.profile import distinct_values, profile_columns
 from pipelines.readers import check_readable, read_file
+from pipelines.scope import refresh_scope
 from pipelines.themes import refresh_themes
 
 
@@ -183,6 +184,7 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
     for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):
         setattr(report, fld, record[fld])
     refresh_themes(con)  # derived from the stored feedback: rebuilt, never edited by hand
+    refresh_scope(con)  # levels derived from titles, scope and the profile
     return report
 
 

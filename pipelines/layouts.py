@@ -22,10 +22,6 @@ from pipelines.normalize.statuses import STAGE_RANK, is_multi_status
 
 LAYOUTS = ("status_column", "stage_columns", "linkedin", "transitions", "multi_status",
            "date_columns")
-TEXT_FIELDS = ("company", "job_title", "feedback", "notes", "location", "source_channel",
-               "referral", "contact", "org_type", "job_url", "source_ref")
-RAW_FIELDS = {"applied_on": "applied_raw", "status": "status_raw", "outcome_on": "outcome_raw",
-              "salary": "salary_raw", "org_size": "org_size_raw"}
 FALSE_FLAGS = ("no", "n", "false", "0", "nein", "-", "n/a", "na", "none", "hayir", "hayır", "否",
                "✗", "null")
 STOPPED_FLAGS = ("no", "n", "false", "nein", "hayir", "hayır", "否", "✗")
@@ -99,11 +95,12 @@ def _text(expr: str) -> str:
 
 STAGED = ("company", "job_title", "applied_raw", "created_raw", "status_raw", "history_raw",
           "outcome_raw", "feedback", "notes", "location", "salary_raw", "source_channel",
-          "referral", "contact", "org_size_raw", "org_type", "job_url", "source_ref",
-          "flag_stage", "flag_outcome", "occurrence")
+          "referral", "contact", "org_size_raw", "org_type", "org_reach", "people_raw",
+          "budget_raw", "job_url", "source_ref", "flag_stage", "flag_outcome", "occurrence")
 RAW_FIELDS = {"applied_on": "applied_raw", "created_on": "created_raw", "status": "status_raw",
               "status_history": "history_raw", "outcome_on": "outcome_raw",
-              "salary": "salary_raw", "org_size": "org_size_raw"}
+              "salary": "salary_raw", "org_size": "org_size_raw",
+              "people_managed": "people_raw", "budget": "budget_raw"}
 
 
 def _staged_select(exprs: dict[str, str], *, applied: str = "TRUE", not_applied: str = "FALSE",

@@ -24,7 +24,8 @@ MATCH_WINDOW_DAYS = 7
 FIELDS = ("company", "job_title", "company_key", "title_key", "applied_on", "outcome_on",
           "status_raw", "feedback", "notes", "location", "salary_raw", "salary_min",
           "salary_max", "salary_currency", "salary_period", "source_channel", "referral",
-          "contact", "org_size", "org_type", "job_url", "source_ref")
+          "contact", "org_size", "org_type", "org_reach", "people_managed", "budget", "job_url",
+          "source_ref")
 _RANK = "list_position(['applied','screen','interview','final','offer'], {})"
 
 

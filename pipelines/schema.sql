@@ -113,19 +113,64 @@ CREATE TABLE IF NOT EXISTS status_overrides (
     updated_at      TIMESTAMP NOT NULL
 );
 
+-- Scope of each application: parsed from the tracker on import (columns added after the
+-- first release, hence ALTER, which also upgrades older workspaces) and derived from the
+-- title and the candidate's profile by scope.refresh_scope.
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS org_reach VARCHAR;      -- local, regional, national, global
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS people_managed INTEGER;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS budget DOUBLE;          -- as written, currency not kept
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS title_level INTEGER;    -- 1 intern … 12 C-level
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS title_function VARCHAR;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS manages_people BOOLEAN;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS effective_level DOUBLE; -- title level adjusted for scope
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS stretch DOUBLE;         -- effective level − the candidate's
+
+-- Scope the user set for an application in the app; wins over the tracker's.
+CREATE TABLE IF NOT EXISTS scope_edits (
+    application_id  VARCHAR PRIMARY KEY,
+    title_level     INTEGER CHECK (title_level BETWEEN 1 AND 12),
+    org_size        INTEGER CHECK (org_size > 0),
+    org_type        VARCHAR CHECK (org_type IN ('startup', 'nonprofit', 'public_sector', 'company')),
+    org_reach       VARCHAR CHECK (org_reach IN ('local', 'regional', 'national', 'global')),
+    people_managed  INTEGER CHECK (people_managed >= 0),
+    budget          DOUBLE CHECK (budget >= 0),
+    updated_at      TIMESTAMP NOT NULL
+);
+
+-- The candidate's own current role (one row): what stretch is measured from.
+CREATE TABLE IF NOT EXISTS candidate_profile (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    current_title   VARCHAR,
+    title_level     INTEGER CHECK (title_level BETWEEN 1 AND 12),  -- NULL: read from the title
+    org_size        INTEGER CHECK (org_size > 0),
+    org_type        VARCHAR CHECK (org_type IN ('startup', 'nonprofit', 'public_sector', 'company')),
+    org_reach       VARCHAR CHECK (org_reach IN ('local', 'regional', 'national', 'global')),
+    people_managed  INTEGER CHECK (people_managed >= 0),
+    updated_at      TIMESTAMP NOT NULL
+);
+
 -- One row per application as the dashboard shows it: the imported facts with the user's
 -- corrections applied (an annotation wins over a status override, which wins over the
--- import). `edited` says whether anything was changed by hand.
+-- import; a scope edit wins over the tracker's scope). `edited` says whether anything was
+-- changed by hand.
 CREATE OR REPLACE VIEW applications_view AS
 SELECT a.* REPLACE (
            coalesce(n.stage_reached, so.stage_reached, a.stage_reached) AS stage_reached,
            coalesce(n.outcome, so.outcome, a.outcome) AS outcome,
            coalesce(n.feedback, a.feedback) AS feedback,
-           coalesce(n.notes, a.notes) AS notes),
-       n.application_id IS NOT NULL OR so.status_raw IS NOT NULL AS edited
+           coalesce(n.notes, a.notes) AS notes,
+           coalesce(se.title_level, a.title_level) AS title_level,
+           coalesce(se.org_size, a.org_size) AS org_size,
+           coalesce(se.org_type, a.org_type) AS org_type,
+           coalesce(se.org_reach, a.org_reach) AS org_reach,
+           coalesce(se.people_managed, a.people_managed) AS people_managed,
+           coalesce(se.budget, a.budget) AS budget),
+       n.application_id IS NOT NULL OR so.status_raw IS NOT NULL
+           OR se.application_id IS NOT NULL AS edited
 FROM applications a
 LEFT JOIN annotations n USING (application_id)
-LEFT JOIN status_overrides so ON so.status_raw = a.status_raw;
+LEFT JOIN status_overrides so ON so.status_raw = a.status_raw
+LEFT JOIN scope_edits se ON se.application_id = a.application_id;
 
 -- Small facts about the workspace, e.g. which import is the demo data.
 CREATE TABLE IF NOT EXISTS app_state (

@@ -278,7 +278,7 @@ def test_segment_conversion_by_source(sample):
 
 def test_segments_referral_size_and_type(small):
     """Referral ('No' is not one; a Referral source is), size bands in order, organisation
-    types folded to one spelling; NULL becomes 'Unknown'."""
+    types read into startup / nonprofit / public sector / company; NULL becomes 'Unknown'."""
     def counts(segment):
         frame = q.segment_conversion(small, ALL, segment, min_n=2)
         return dict(zip(frame["segment"], frame["applications"], strict=True))
@@ -287,7 +287,7 @@ def test_segments_referral_size_and_type(small):
     sizes = q.segment_conversion(small, ALL, "Organisation size")
     assert sizes["segment"].tolist() == ["1-49", "50-249", "1,000-4,999", "5,000+", "Unknown"]
     assert sizes["applications"].tolist() == [2, 1, 1, 1, 4]
-    assert counts("Organisation type") == {"Startup": 2, "Nonprofit": 2, "Enterprise": 1,
+    assert counts("Organisation type") == {"Startup": 2, "Nonprofit": 2, "Company": 1,
                                            "Unknown": 4}
     with pytest.raises(ValueError, match="unknown segment"):
         q.segment_conversion(small, ALL, "Shoe size")
