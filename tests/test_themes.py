@@ -152,6 +152,25 @@ def test_logistics_notes_get_no_theme(text):
     assert classify_text(text, CODEBOOK) == {}
 
 
+def test_shared_word_boundary_changes_no_match():
+    """Each theme's pattern (runs of \\b-phrases sharing one \\b) matches exactly where the
+    plain alternation of its phrases matches, on every labelled text."""
+    import re
+
+    from pipelines.themes import default_phrases, fold
+    plain: dict[str, list[str]] = {}
+    for theme, pattern in default_phrases():
+        plain.setdefault(theme, []).append(f"(?:{pattern})")
+    texts = [fold(t) for name in ("feedback_labelled.csv", "feedback_heldout.csv",
+                                  "feedback_heldout2.csv")
+             for t in pd.read_csv(LABELLED.parent / name, keep_default_na=False)["text"]]
+    for theme, patterns in plain.items():
+        slow = re.compile("|".join(patterns))
+        for text in texts:
+            assert ([m.span() for m in slow.finditer(text)]
+                    == [m.span() for m in CODEBOOK.patterns[theme].finditer(text)]), theme
+
+
 @pytest.mark.parametrize("text", ["follow up Friday", "sent thank-you note",
                                   "call scheduled with Priya 3pm", "", "   "])
 def test_notes_without_a_reason_get_no_theme(text):
