@@ -16,7 +16,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import duckdb
@@ -29,25 +29,112 @@ _SKILLS = {"leadership", "business_acumen", "technical_skills"}
 _CLEARING_CUES = [
     r"\bno (real )?(concerns?|issues?|problems?|doubts?|questions?) "
     r"(about|with|on|regarding|over)",
+    r"\bno (real |red )?(flags?|worries|concerns|issues|problems)\b",
     r"\bnot (a |an )?(question|issue|problem|concern|matter|reflection) of",
     r"\bnot (due to|because of|about|related to|down to|the reason)",
     r"\b(nothing to do with|had nothing to do|regardless of|despite|aside from|apart from)",
     r"\b(wasn t|was not) (about|due to|because of|a question of|an issue)",
-    r"\b(isn t|is not) about"]
+    r"\b(isn t|is not) about",
+    r"\b(not|no|not a|not any) reflection (of|on)",
+    r"\bnot (really |so much )?(leading with|focused on|focusing on|worried about|concerned about|"
+    r"bothered about|fussed about|hung up on|an issue with|a problem with)",
+    r"\b(don t|do not|doesn t|does not|won t|wouldn t|didn t|did not) (really )?"
+    r"(require|need|mind|care about|insist on)\b",
+    # German, French, Spanish, Dutch: 'nicht wegen', 'pas une question de', 'no por'
+    r"\b(nicht (wegen|an)|kein (problem|thema) (mit|bei)|pas (a cause|une question|un probleme) d|"
+    r"ce n est pas|no (es|fue) (por|un problema de)|niet (vanwege|door|om))\b"]
 _CLEARED = re.compile("(?:" + "|".join(_CLEARING_CUES) + r")(\s+\w+){0,3}\s*$")
-# Praise right before a phrase ('good culture fit', 'impressed by your leadership').
+# Praise right before a phrase ('good culture fit', 'impressed by your enthusiasm and
+# preparation', 'strong on SQL and Python', 'scored you highly on culture', 'très bon niveau').
+_PRAISE = (r"good|great|strong|excellent|impressive|solid|fantastic|outstanding|superb|perfect|"
+           r"clear|positive|loved|liked|enjoyed|appreciated|impressed|really (good|liked)|"
+           r"very good|no gaps? in|confident|happy with|scored (you |him |her )?(highly|well)|"
+           r"praised|complimented|best|"
+           r"tres bon\w*|bon\w*|excellent\w*|sehr gut\w*|gut\w*|ausgezeichnet\w*|"
+           r"muy buen\w*|buen\w*|excelente|goed\w*|uitstekend\w*|sterk\w*|ottim\w*|buon\w*|"
+           r"otim\w*")
 _PRAISED_BEFORE = re.compile(
-    r"\b(good|great|strong|excellent|impressive|solid|fantastic|outstanding|superb|perfect|"
-    r"clear|positive|loved|liked|enjoyed|appreciated|impressed (by|with)|really (good|liked)|"
-    r"very good|no gaps? in|confident in|happy with)( (your|the|his|her|their))?( \w+)?\s*$")
-# Praise right after ('your experience was great', 'leadership is not a concern').
+    r"\b(" + _PRAISE + r")( (on|at|in|with|about|by|of|for))?( (your|the|his|her|their|my))?"
+    r"( \w+)?( (and|or) ((your|the) )?(\w+ )?)?\s*$|\b(well|thoroughly|nicely)\s*$")
+# Praise right after ('your experience was great', 'leadership is not a concern',
+# 'examples were some of the best', 'sponsorship is available', 'no concerns there').
 _PRAISED_AFTER = re.compile(
     r"^\s*(\w+\s){0,2}(was|were|is|are|looked|seemed|came across as)\s+(\w+\s)?(great|good|strong|"
-    r"excellent|impressive|solid|fine|a plus|a strength|not (a|an) (issue|concern|problem))\b|"
-    r"^\s*(\w+\s){0,2}(wasn t|was not|isn t|is not|weren t) (a factor|an issue|the issue|"
-    r"a concern|the problem|required|needed)\b")
+    r"excellent|impressive|solid|fine|a plus|a strength|not (a|an) (issue|concern|problem)|"
+    r"(some of |one of )?the (best|strongest)|available|possible|covered|offered|ok|okay|"
+    r"prima|goed|sterk|uitstekend|gut|sehr gut|bon|excellent\w*|buen\w*|excelente)\b|"
+    r"^\s*(\w+\s){0,2}(wasn t|was not|isn t|is not|weren t|aren t) (a factor|an issue|the issue|"
+    r"a concern|the problem|a problem|an obstacle|a blocker|a dealbreaker|required|needed)\b|"
+    r"^\s*(\w+\s){0,3}(no|without) (real )?(concerns?|issues?|problems?|doubts?)"
+    r"( (there|at all|here))\b")
+# A negation right before praise undoes it ('didn't feel a strong values fit').
+_NEGATED = re.compile(r"\b(not|no|never|didn t|don t|doesn t|wasn t|weren t|isn t|lack\w*|without|"
+                      r"hardly)( \w+){0,2}\s*$")
+# 'no sponsorship issues', 'not a communication problem': the phrase names what is cleared.
+_NO_BEFORE = re.compile(r"\b(no|not|never|wasn t|isn t|nor)( (a|an|the|any|real|really))?\s*$")
+_ISSUE_AFTER = re.compile(r"^\s*(\w+\s){0,2}(issues?|problems?|concerns?|factor|worr\w*|"
+                          r"questions?|doubts?|blockers?)\b")
 # 'not' right before a phrase: 'certainly not overqualified'.
-_NOT_BEFORE = re.compile(r"\b(certainly |definitely |absolutely |clearly )?not\s*$")
+_NOT_BEFORE = re.compile(
+    r"\b(certainly |definitely |absolutely |clearly )?not( the| that( \w+){1,2})?\s*$|"
+    r"\b(didn t|did not|don t) (come across as|seem|look)( \w+)?\s*$")
+# Words of a theme used in another sense: the theme does not count where its match lies
+# inside one of these ('Leadership team decided to pause hiring', 'Talent Acquisition',
+# 'leading a team through a reorg', 'People & Culture', 'reviewing your qualifications').
+_OTHER_SENSE = {
+    "leadership": r"\b((senior|executive|the) )?leadership team\s+(has |have |had )?"
+                  r"(decided|paused|froze|announced|approved|cut|made|put|chose|asked|signed)\w*|"
+                  r"\bthought leadership\b",
+    "role_cancelled": r"\btalent\s+acquisition|\bmergers?\s+(and\s+)?acquisitions?|"
+                      r"\b(through|navigat\w*|led|leading|lead|managed|managing|drove|driving|"
+                      r"delivered|ran|run|running|handled|integrat\w*|steer\w*)\s+(a|an|the|our|"
+                      r"their|two|several|multiple)?\s*(\w+\s+)?(reorg\w*|reorgani\w*|restructur\w*|"
+                      r"mergers?|acquisitions?|layoffs?|downsiz\w*)|"
+                      r"\bclos\w* (your|the|his|her|their) (candidacy|application|file|process)",
+    "culture_fit": r"\bpeople\s+(and\s+)?culture\b|\bculture\s+(and\s+)?people\b",
+    "credentials": r"\b(review\w*|assess\w*|consider\w*|evaluat\w*|against|match\w*|suit\w*|"
+                   r"align\w*|fits?|with) (of )?(your|the) (skills (and )?)?qualifications\b",
+    "internal_candidate": r"\bintern\w*\s+(umstrukturierung|restructur\w*|reorg\w*|reorgani\w*|"
+                          r"changes?|review|process\w*|polic\w*|systems?|tools?|priorit\w*|"
+                          r"decisions?|budget\w*|audit|reasons?|grunde?n?|raisons?|motivos?|"
+                          r"stakeholders|comms|communications?|politics|controls)\b|"
+                          r"\b(reestructuracion|reorganizacion|restructuration|reorganisation|"
+                          r"herstructurering|reorganisatie|ristrutturazione|reestruturacao)\s+"
+                          r"intern\w*",
+    "stronger_candidate": r"\b(volume|number) of (applications|applicants|candidates)[\w ,]{0,40}"
+                          r"(unable|not able|cannot|can t|not possible)",
+    "business_acumen": r"\b(change|changes|shift|shifts) (in|of) (our |the )?business priorities|"
+                       r"\bbusiness priorities (have )?(changed|shifted)",
+    "preparation": r"\bresearchers?\b",
+    "location_or_visa": r"\bon ?site (interview|round|loop|visit|day|stage)s?\b|"
+                        r"\bthe on ?site\b(?! (role|requirement|work|presence|only))",
+    "experience_gap": r"\bwhose (\w+ )?(experience|background)\b[\w ]{0,30}",
+}
+_OTHER = {t: re.compile(p) for t, p in _OTHER_SENSE.items()}
+# Seniority named in the same clause as 'overqualified' explains it: not a gap, not a
+# leadership need, not another candidate ('a more senior role would be a better match').
+_BY_OVERQUALIFIED = {"experience_gap", "leadership", "stronger_candidate"}
+# Notes that are logistics or reminders, not feedback: 'prep: read their annual report',
+# 'take-home due Monday (SQL + Python)', 'ask about visa sponsorship at next stage'.
+_LOGISTICS = re.compile(
+    r"^\s*(prep|todo|to do|reminder|next steps?|remember to)\b|"
+    r"\b(ask (them |her |him |the recruiter |the hm )?about|"
+    r"(interview|call|chat|screen|meeting|onsite|round)\b[\w ]{0,25}\b(booked|scheduled)|"
+    r"due (on |by )?(mon|tue|wed|thu|fri|sat|sun|tomorrow|today|next|end of)\w*|"
+    r"results in \d|please complete|will run (about|around)|heads up|tailor (my |the )?(cv|resume)|"
+    r"review (my |the |their )?(\w+ ){0,2}notes|coffee chat|"
+    r"(assessment|test|take home|application|interview) (done|completed|submitted|sent)|"
+    r"asked (about |for |me |my )*(salary|comp|pay|rate|visa|notice|availability|expectations)|"
+    r"(is|are) (available|offered|possible|confirmed)|"
+    r"\b(remote|hybrid|visa|sponsorship) (ok|okay))\b")
+_FEEDBACK_CUE = re.compile(
+    r"\b(not|no|never|didn t|wasn t|weren t|couldn t|can t|cannot|won t|wouldn t|lack\w*|too|"
+    r"concern\w*|worr\w*|unfortunately|reject\w*|went with|gap|weak\w*|instead|rather|"
+    r"feedback|however|but|unable|declin\w*|want\w*|need\w*|looking for|prefer\w*|requir\w*|"
+    r"felt|thought|chose|hired|only|above|missing|light|limited|thin|poor\w*|bad|decided|"
+    r"decision|move forward|moving forward|other (candidates|folks|people)|unsuccessful|"
+    r"regret\w*|sorry|luck|"
+    r"struggl\w*|couldnt|didnt|wasnt|cant|wont)\b")
 _CLAUSES = re.compile(r"[.;:!?\n]+|\s[-–—]+\s|[–—]|"
                       r"\s+(?:but|however|although|though|whereas|yet)\s+")
 
@@ -69,14 +156,67 @@ class Codebook:
 
     themes: dict[str, Theme]
     patterns: dict[str, re.Pattern[str]]
+    # (theme, folded clause) → _spans: trackers repeat the sentences of form letters.
+    seen: dict[tuple[str, str], tuple[tuple[int, int], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, themes: list[Theme], phrases: list[tuple[str, str]]) -> Codebook:
         grouped: dict[str, list[str]] = {}
         for theme, pattern in phrases:
-            grouped.setdefault(theme, []).append(f"(?:{pattern})")
+            grouped.setdefault(theme, []).append(pattern)
         return cls({t.name: t for t in themes},
-                   {t: re.compile("|".join(p)) for t, p in grouped.items()})
+                   {t: re.compile(_theme_pattern(p)) for t, p in grouped.items()})
+
+
+def _theme_pattern(phrases: list[str]) -> str:
+    """One pattern for all phrases of a theme, matching what their alternation matches, in the
+    same order. Runs of alternatives that start with \\b share it (\\b(?:a|b|c)), so the engine
+    tests a position inside a word once instead of once per phrase."""
+    pieces, run = [], []
+    for alternative in (a for p in phrases for a in _alternatives(p)):
+        if alternative.startswith("\\b"):
+            run.append(alternative[2:])
+            continue
+        if run:
+            pieces.append("\\b(?:" + "|".join(run) + ")")
+            run = []
+        pieces.append(f"(?:{alternative})")
+    if run:
+        pieces.append("\\b(?:" + "|".join(run) + ")")
+    return "|".join(pieces)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern: 'a|b(c|d)' → ['a', 'b(c|d)']."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _set_end(pattern, i)
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _set_end(pattern: str, start: int) -> int:
+    """Index just past the [...] set that opens at ``start``."""
+    i = start + 1
+    if pattern[i:i + 1] == "^":
+        i += 1
+    if pattern[i:i + 1] == "]":
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -120,10 +260,28 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def _cleared(clause: str, start: int, end: int) -> bool:
+def _cleared(raw: str, clause: str, start: int, end: int) -> bool:
+    """Whether the words at clause[start:end] are cleared, negated or praised; ``raw`` is the
+    clause as written (a comma ends the reach of praise: 'you were great, someone else…')."""
     before, after = clause[:start], clause[end:]
-    return bool(_CLEARED.search(before) or _PRAISED_BEFORE.search(before)
-                or _NOT_BEFORE.search(before) or _PRAISED_AFTER.match(after))
+    praise = _PRAISED_BEFORE.search(before)
+    if praise and ("," in raw[praise.start():start] or _NEGATED.search(before[:praise.start()])):
+        praise = None  # 'didn't feel a strong values fit' is no praise
+    return bool(praise or _CLEARED.search(before) or _NOT_BEFORE.search(before)
+                or _PRAISED_AFTER.match(after)
+                or (_NO_BEFORE.search(before) and _ISSUE_AFTER.match(after)))
+
+
+def _other_sense(theme: str, clause: str, start: int) -> bool:
+    """Whether the match at ``start`` lies inside a use of its words in another sense."""
+    other = _OTHER.get(theme)
+    return bool(other) and any(m.start() <= start < m.end() for m in other.finditer(clause))
+
+
+def _logistics(folded: str) -> bool:
+    """A short note about next steps or arrangements, with no sign of a rejection reason."""
+    return (len(folded) < 200 and not _FEEDBACK_CUE.search(folded)
+            and bool(_LOGISTICS.search(folded)))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -134,6 +292,19 @@ def _clauses(text: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(text)))
     return [(a, b) for a, b in spans if b > a]
+
+
+def _spans(theme: str, pattern: re.Pattern[str], raw: str,
+           clause: str) -> tuple[tuple[int, int], ...]:
+    """Where the theme's pattern matches in a folded clause and counts (not cleared, praised
+    or meant in another sense)."""
+    return tuple((m.start(), m.end()) for m in pattern.finditer(clause)
+                 if theme == GENERIC or not (_cleared(raw, clause, m.start(), m.end())
+                                             or _other_sense(theme, clause, m.start())))
+
+
+def _near(span: tuple[int, int], others: Iterable[tuple[int, int]], gap: int = 12) -> bool:
+    return any(a - gap <= span[1] and span[0] <= b + gap for a, b in others)
 
 
 def classify_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
@@ -147,20 +318,33 @@ def _classify(text: str, folded: str, codebook: Codebook,
               themes: Iterable[str]) -> dict[str, list[str]]:
     """classify_text, looking only for the given themes (the others are known not to match)."""
     patterns = [(theme, codebook.patterns[theme]) for theme in themes]
+    seen = codebook.seen
     found: dict[str, list[str]] = {}
+    if _logistics(folded):
+        return found
     for start, end in _clauses(text):
-        clause = folded[start:end]
-        in_clause = set()
+        raw, clause = text[start:end], folded[start:end]
+        spans: dict[str, tuple[tuple[int, int], ...]] = {}
         for theme, pattern in patterns:
-            for match in pattern.finditer(clause):
-                if theme != GENERIC and _cleared(clause, match.start(), match.end()):
-                    continue
-                words = text[start + match.start():start + match.end()].strip()
+            hits = seen.get((theme, raw))
+            if hits is None:
+                if len(seen) > 200_000:
+                    seen.clear()
+                hits = seen[theme, raw] = _spans(theme, pattern, raw, clause)
+            if hits:
+                spans[theme] = hits
+        if "experience_gap" in spans:  # experience of a named skill is that skill
+            skills = [span for theme in _SKILLS for span in spans.get(theme, ())]
+            spans["experience_gap"] = tuple(span for span in spans["experience_gap"]
+                                            if not _near(span, skills))
+        if "overqualified" in spans:
+            for theme in _BY_OVERQUALIFIED:
+                spans.pop(theme, None)
+        for theme, hits in spans.items():
+            for a, b in hits:
+                words = raw[a:b].strip()
                 if words and words not in found.setdefault(theme, []):
                     found[theme].append(words)
-                in_clause.add(theme)
-        if "experience_gap" in in_clause and in_clause & _SKILLS:
-            found.pop("experience_gap", None)  # experience of a named skill: that skill
     found = {t: w for t, w in found.items() if w}
     if "internal_candidate" in found:
         found.pop("stronger_candidate", None)  # the specific reason: an internal hire
@@ -189,9 +373,8 @@ def _group_end(pattern: str, start: int) -> int:
             i += 2
             continue
         if char == "[":
-            i += 2 if pattern[i + 1:i + 2] == "]" else 1
-            while i < len(pattern) and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
+            i = _set_end(pattern, i)
+            continue
         depth += {"(": 1, ")": -1}.get(char, 0)
         i += 1
         if depth == 0:
