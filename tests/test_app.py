@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pipelines import embeddings
 from pipelines.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,6 +176,8 @@ def test_themes_page_shows_reasons_and_marked_quotes(database):
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3
     assert at.metric[0].value == "109"  # the demo's rejections
+    grouping = "meaning" if embeddings.available() else "shared words"  # the optional extra
+    assert sum(f"grouped by {grouping}" in c.value for c in at.caption) == 1
     at.selectbox(key="quote_theme").set_value("leadership").run()
     assert not at.exception
     assert any("<mark>" in m.value for m in at.markdown)

@@ -12,6 +12,8 @@ from dashboard import charts, state
 from pipelines import codebook_edits
 
 MIN_FEEDBACK = 10
+GROUPINGS = {"terms": "grouped by shared words",
+             "embeddings": "grouped by meaning (optional embeddings extra)"}
 
 
 def _highlight(text: str, evidence: str) -> str:
@@ -74,11 +76,13 @@ def _codebook() -> None:
             except ValueError as error:
                 st.error(str(error))
 
-    suggestions = state.query("theme_suggestions")
+    with st.spinner("Grouping the feedback no theme names…"):  # the optional model loads
+        suggestions = state.query("theme_suggestions")
     if not suggestions.empty:
         st.subheader("Reasons no theme names yet")
-        st.caption("Feedback that matched no theme, grouped by the words it shares. Accept one "
-                   "to make it a theme of its own.")
+        grouping = GROUPINGS.get(suggestions["method"].iloc[0], GROUPINGS["terms"])
+        st.caption(f"Feedback that matched no theme, {grouping}. Accept one to make it a theme "
+                   "of its own.")
         for row in suggestions.itertuples():
             with st.container(border=True):
                 left, right = st.columns([4, 1])
