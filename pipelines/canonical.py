@@ -29,6 +29,7 @@ class CanonicalReport:
     unknown_statuses: dict[str, int] = field(default_factory=dict)
     unparsed_dates: dict[str, list[str]] = field(default_factory=dict)
     unparsed_date_rows: int = 0
+    unread_scope: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     duplicates_merged: int = 0
     dayfirst: bool | None = None     # the date order used, None when no numeric dates
     date_order_reason: str = ""
@@ -163,6 +164,7 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
     _word_map(con, "org_reach", parse_reach, "string")
     _word_map(con, "people_raw", parse_amount, "Float64")
     _word_map(con, "budget_raw", parse_amount, "Float64")
+    _report_unread_scope(con, report)
     ranks = [_stage_rank(c) for c in ("sm.s_stage", "sh.s_stage", "s.flag_stage")]
     furthest = f"{_STAGE_NAMES}[greatest({', '.join(ranks)})]"
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _joined AS
@@ -224,6 +226,23 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
     _report_unknowns(con, report)
     _deduplicate(con, report)
     return report
+
+
+_SCOPE_MAPS = (("organisation size", "org_size_raw", "_size_map", "employees"),
+               ("organisation type", "org_type", "_map_org_type", "value"),
+               ("reach", "org_reach", "_map_org_reach", "value"),
+               ("people managed", "people_raw", "_map_people_raw", "value"),
+               ("budget", "budget_raw", "_map_budget_raw", "value"))
+
+
+def _report_unread_scope(con, report: CanonicalReport) -> None:
+    """Scope values no rule could read (left empty), with how many rows hold each."""
+    for label, column, table, value in _SCOPE_MAPS:
+        rows = con.execute(f"""SELECT s.{column}, count(*) FROM _staged s
+            JOIN {table} m ON m.raw = s.{column} WHERE m.{value} IS NULL
+            GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
+        if rows:
+            report.unread_scope[label] = rows
 
 
 def _report_unknowns(con, report: CanonicalReport) -> None:

@@ -167,6 +167,11 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
     report.unknown_statuses = found.unknown_statuses
     report.unparsed_dates = found.unparsed_dates
     report.unparsed_date_rows = found.unparsed_date_rows
+    for label, rows in found.unread_scope.items():
+        shown = ", ".join(f"{raw!r}" + (f" ×{n}" if n > 1 else "") for raw, n in rows[:5])
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        report.warnings.append(f"{label} not understood, left empty (set it on the Scope fit "
+                               f"page): {shown}{more}")
     if scalar(con, "SELECT count(*) FROM _canonical") == 0:
         raise NoApplications(_nothing_found(report), hint=_nothing_hint(report))
     if dry_run:

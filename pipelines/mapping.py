@@ -171,12 +171,34 @@ def propose_mapping(columns: list[str], profiles: dict[str, ColumnProfile],
     return mapping
 
 
+_ORG = r"(org\w*|company|companies|employer|unternehmen\w*|empresa|entreprise|firma|bedrijf)"
+# Scope headers said in many ways ('Company size (employees)', 'Mitarbeiterzahl', 'Team I'd
+# manage', 'Type of organisation', 'Remit'), tried before the single words below.
+_SCOPE_HEADERS = [
+    (re.compile(r"\bteam\b.*\b(manag\w*|lead\w*|size)\b|\b(direct )?reports\b|"
+                r"fuhrungsspanne|span of control|people (managed|i d manage)|personas a cargo|"
+                r"personalverantwortung"), "people_managed"),
+    (re.compile(r"\b(size|employees?|headcount|mitarbeiter\w*|beschaftigte\w*|tamano|"
+                r"tamanho|taille|grosse|dimensione|effectifs?|empleados|funcionarios|"
+                r"werknemers|grootte|medewerkers)\b"), "org_size"),
+    (re.compile(rf"\b(type|kind|sector|sektor|art|tipo|category)\b.*\b{_ORG}\b|"
+                rf"\b{_ORG}\b.*\b(type|kind|art|tipo|sector)\b|unternehmensart|"
+                r"organisationsform|rechtsform"), "org_type"),
+    (re.compile(r"\b(remit|reach|geograph\w*|reichweite|alcance|portee|ambito|coverage|"
+                r"footprint)\b"), "org_reach"),
+    (re.compile(r"\bbudget\w*|presupuesto|orcamento"), "budget"),
+]
+
+
 def _by_words(column: str) -> str | None:
     """A field named by a word inside the header ('Company Name + Link'), unless the header
     names an aggregate ('Count of Job Title' in a pivot table)."""
     folded = normalize_header(column)
     if _AGGREGATE.match(folded):
         return None
+    for pattern, fld in _SCOPE_HEADERS:
+        if pattern.search(folded):
+            return fld
     for word, fld in _FIELD_WORDS:
         if word in folded.split() or any(w.startswith(word) for w in folded.split()):
             return fld

@@ -168,3 +168,48 @@ def test_demo_profile_comes_and_goes_with_the_demo(con):
     remove_import(con, report.import_id)
     assert con.execute("SELECT current_title FROM candidate_profile").fetchall() == [
         ("Analyst",)]
+
+
+@pytest.mark.parametrize(("text", "size"), [
+    ("1.500", 1500), ("über 10.000", 10000), ("c. 300", 300), ("2.5k", 2500),
+    ("10 mil", 10000), ("250 bis 500", 375), ("FTSE 100", 50000), ("Fortune 500-ish", 50000),
+    ("Mittelstand", 250), ("a few hundred", 300), ("Großunternehmen", 5000)])
+def test_sizes_in_european_notation_indexes_and_words(text, size):
+    """Dots as thousands, words for thousand, ranges in other languages, stock indexes (not
+    read as a head count) and vague words."""
+    assert parse_org_size(pd.Series([text], dtype=object)) == [size]
+
+
+def test_types_and_reach_in_other_languages_and_places():
+    """Public bodies win over 'company' words; a country is national, two are global, a city
+    is local."""
+    types = parse_org_type(pd.Series(["kommunales Unternehmen", "Empresa pública", "Stiftung",
+                                      "Konzern", "Public company"], dtype=object))
+    assert types == ["public_sector", "public_sector", "nonprofit", "company", "company"]
+    reach = parse_reach(pd.Series(["UK-wide", "UK & Ireland", "London only", "Bayern", "DACH",
+                                   "England & Wales"], dtype=object))
+    assert reach == ["national", "global", "local", "regional", "global", "national"]
+
+
+def test_people_managed_is_not_a_range_of_two_unrelated_numbers():
+    """'4 (2 senior)' manages four people; '3-5' is a range."""
+    assert parse_amount(pd.Series(["4 (2 senior)", "3-5"], dtype=object)) == [4, 4]
+
+
+def test_scope_headers_said_in_many_ways_are_mapped(con, tmp_path):
+    """Headers such as 'Company size (employees)', 'Type of organisation', 'Remit' and 'Team
+    I'd manage' feed the scope fields; values no rule reads are reported, not guessed."""
+    text = ("Role,Org,Company size (employees),Type of organisation,Remit,Team I'd manage,"
+            "Status,Applied\n"
+            "Head of Design,Acme,c. 300,Start-up,UK-wide,4 (2 senior),Rejected,2025-02-03\n"
+            "Senior Designer,Globex,a few dozen,Charity,London,0,Applied,2025-02-05\n"
+            "Designer,Initech,dunno,,,,Applied,2025-02-06\n")
+    report = ingest_file(con, write_text(tmp_path, "t.csv", text))
+    assert report.mapping["Company size (employees)"] == "org_size"
+    assert report.mapping["Remit"] == "org_reach"
+    rows = con.execute("SELECT company, org_size, org_type, org_reach, people_managed "
+                       "FROM applications_view ORDER BY company").fetchall()
+    assert rows == [("Acme", 300, "startup", "national", 4),
+                    ("Globex", 40, "nonprofit", "local", 0), ("Initech", None, None, None, None)]
+    assert any(w.startswith("organisation size not understood") and "'dunno'" in w
+               for w in report.warnings)

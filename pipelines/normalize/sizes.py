@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
-_NUMBER = r"(\d[\d,.\s]*\d|\d)\s*(k|m)?"
-_NUMBER_DECIMAL = r"(\d[\d,.]*\d|\d)\s*(k|m|mn|bn)?\b"
+_NUMBER = r"(\d[\d,.]*\d|\d)\s*(k|m|mn|bn|mil|tsd|tausend|thousand)?(?![a-z])"
+# Two numbers joined like this are a range ('50-100', '1000 to 5000', '10 bis 50').
+_RANGE = re.compile(_NUMBER + r"\s*\+?\s*(?:-|–|—|to|bis|a|à|tot|al)\s*" + _NUMBER, re.I)
+_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "mil": 1e3, "tsd": 1e3, "tausend": 1e3,
+          "thousand": 1e3}
 
 
 def _to_number(digits: str, suffix: str | None) -> float | None:
@@ -19,62 +23,107 @@ def _to_number(digits: str, suffix: str | None) -> float | None:
         value = float(digits)
     except ValueError:
         return None
-    return value * {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9}.get((suffix or "").lower(), 1)
+    return value * _SCALE.get((suffix or "").lower(), 1)
 
 
-# Sizes said in words: a typical employee count for each.
-SIZE_WORDS = {"micro": 5, "tiny": 5, "solo": 1, "small": 25, "smb": 100, "sme": 100, "kmu": 100,
-              "pme": 100, "pyme": 100, "mid size": 250, "midsize": 250, "mid sized": 250,
-              "medium": 250, "mid market": 500, "large": 5000, "enterprise": 10000,
-              "big": 5000, "fortune 500": 50000, "multinational": 20000, "huge": 50000}
+def _amount(text: str) -> float | None:
+    """The number a text gives: the midpoint of a range, else its first number."""
+    if found := _RANGE.search(text):
+        low, high = _to_number(*found.group(1, 2)), _to_number(*found.group(3, 4))
+        if low is not None and high is not None:
+            return (low + high) / 2
+    if found := re.search(_NUMBER, text, flags=re.I):
+        return _to_number(*found.group(1, 2))
+    return None
+
+
+# Sizes said in words: a typical employee count for each. Stock-index names come first, so
+# the number in 'FTSE 100' or 'Fortune 500' is not read as a head count.
+INDEX_WORDS = {"fortune 500": 50000, "fortune 1000": 20000, "fortune 100": 80000,
+               "global 2000": 30000, "ftse 100": 50000, "ftse 250": 10000, "s p 500": 50000,
+               "sp 500": 50000, "dax": 50000, "mdax": 10000, "cac 40": 50000, "ibex 35": 30000,
+               "aex": 30000, "nasdaq 100": 30000, "dow jones": 80000, "nikkei 225": 30000,
+               "euro stoxx 50": 80000, "inc 5000": 150}
+SIZE_WORDS = {"solo": 1, "freelance": 1, "one person": 1, "micro": 5, "tiny": 5,
+              "a handful": 5, "a dozen": 12, "a few dozen": 40, "several dozen": 50,
+              "small": 25, "klein": 25, "kleines": 25, "pequena": 25,
+              "pequeno": 25, "petite": 25, "klein bedrijf": 25, "smb": 100, "sme": 100,
+              "kmu": 100, "pme": 100, "pyme": 100, "mkb": 100, "a couple hundred": 200,
+              "couple hundred": 200, "a few hundred": 300, "few hundred": 300,
+              "several hundred": 500, "mid size": 250, "midsize": 250, "mid sized": 250,
+              "medium": 250, "mediana": 250, "mediano": 250, "moyenne": 250, "middelgroot": 250,
+              "mittelstand": 250, "mittelstandisch": 250, "mittleres": 250,
+              "mid market": 500, "biggish": 2000, "couple thousand": 2000,
+              "a few thousand": 3000, "few thousand": 3000, "several thousand": 5000,
+              "large": 5000, "big": 5000, "grande": 5000, "grande empresa": 5000,
+              "grosse": 5000, "grossunternehmen": 5000, "groot": 5000, "enterprise": 10000,
+              "konzern": 10000, "corporate": 10000, "multinational": 20000, "huge": 50000,
+              "massive": 50000, "enormous": 50000, "giant": 50000, "global giant": 50000}
 
 
 def parse_org_size(values: pd.Series) -> list[int | None]:
     """Employee counts from size text, one per input value: a range gives its midpoint,
-    '5k+' gives 5000, 'small' or 'enterprise' a typical count (SIZE_WORDS); anything else
-    gives None."""
-    plain = pd.to_numeric(values.astype("string").str.fullmatch(r"\d{1,7}").map(
-        {True: 1, False: 0}).astype("float") * 0 + pd.to_numeric(values, errors="coerce"),
-        errors="coerce")
+    '5k+' gives 5000, 'small', 'Mittelstand' or 'FTSE 100' a typical count (SIZE_WORDS,
+    INDEX_WORDS); anything else gives None."""
     out: list[int | None] = []
-    for value, number in zip(values.tolist(), plain.tolist(), strict=True):
-        if number == number and number > 0:  # not NaN: a plain whole number
-            out.append(int(number))
+    for value in values.tolist():
+        text = str(value) if value is not None else ""
+        if text.isdigit() and len(text) <= 7:  # the common case: a plain whole number
+            out.append(int(text) or None)
             continue
-        numbers = [_to_number(d, s) for d, s in re.findall(_NUMBER, str(value), flags=re.I)]
-        numbers = [n for n in numbers if n is not None and 0 < n < 1e7][:2]
-        if not numbers:
-            out.append(_size_word(value))
+        words = _words_of(text)
+        index = next((n for w, n in INDEX_WORDS.items() if f" {w} " in words), None)
+        number = None if index else _amount(text)
+        if index or number is None or not 0 < number < 1e7:
+            out.append(index or _size_word(words))
             continue
-        out.append(int(round(sum(numbers) / len(numbers))))
+        out.append(int(round(number)))
     return out
 
 
 def _words_of(value: object) -> str:
-    return " " + re.sub(r"[^a-z0-9]+", " ", str(value).casefold()).strip() + " "
+    """Lower case, accents off, words separated by single spaces, a space at each end."""
+    text = unicodedata.normalize("NFKD", str(value).casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
+    return " " + re.sub(r"[^a-z0-9]+", " ", text).strip() + " "
 
 
-def _size_word(value: object) -> int | None:
-    words = _words_of(value)
+def _size_word(words: str) -> int | None:
     return next((n for w, n in SIZE_WORDS.items() if f" {w} " in words), None)
 
 
 ORG_TYPES = {  # type → its words; the first type whose word the text holds wins
     "startup": ("startup", "start up", "seed", "series a", "series b", "series c", "scale up",
-                "scaleup", "early stage", "pre seed", "venture backed", "vc backed"),
-    "public_sector": ("public sector", "government", "gov", "council", "federal", "municipal",
-                      "ministry", "state agency", "public administration", "civil service",
-                      "nhs", "public body", "local authority", "city of", "county",
-                      "offentlicher dienst", "secteur public", "sector publico", "behorde",
-                      "overheid", "university", "public university", "school district"),
+                "scaleup", "early stage", "pre seed", "venture backed", "vc backed",
+                "founding team", "stealth"),
+    "public_sector": ("public sector", "government", "gov", "govt", "council", "federal",
+                      "municipal", "kommunal", "kommunales", "ministry", "ministerium",
+                      "state agency", "public administration", "civil service", "nhs",
+                      "public body", "local authority", "city of", "county", "behorde",
+                      "offentlicher dienst", "offentliche", "offentlicher", "verwaltung",
+                      "secteur public", "fonction publique", "administration publique",
+                      "sector publico", "setor publico", "administracion publica",
+                      "administracion", "administracao publica", "organismo publico",
+                      "empresa publica", "banco publico", "banco central", "central bank",
+                      "publieke sector", "overheid", "gemeente", "rijksoverheid",
+                      "pubblica amministrazione", "settore pubblico", "university",
+                      "public university", "school district", "intergovernmental",
+                      "organismo internacional", "united nations", "un agency",
+                      "state owned", "quango", "regulator", "autoridad"),
     "nonprofit": ("nonprofit", "non profit", "not for profit", "charity", "charitable", "ngo",
                   "foundation", "association", "gemeinnutzig", "gemeinnuetzig", "verein", "ong",
                   "asbl", "sin animo de lucro", "sin fines de lucro", "organisation a but non "
-                  "lucratif", "social enterprise", "trust", "third sector", "voluntary"),
+                  "lucratif", "social enterprise", "trust", "third sector", "voluntary",
+                  "stiftung", "fundacion", "fundacao", "fondation", "fondazione", "stichting",
+                  "501c3", "501 c 3", "cic", "think tank"),
     "company": ("company", "corporate", "corporation", "enterprise", "private", "public company",
                 "listed", "plc", "inc", "ltd", "llc", "gmbh", "ag", "sa", "agency",
-                "consultancy", "firm", "business", "sme", "smb", "multinational", "retailer",
-                "bank", "manufacturer", "for profit", "unternehmen", "entreprise", "empresa"),
+                "consultancy", "consultora", "consultoria", "firm", "business", "sme", "smb",
+                "multinational", "retailer", "bank", "banco", "manufacturer", "for profit",
+                "unternehmen", "entreprise", "empresa", "konzern", "familienunternehmen",
+                "einzelunternehmen", "borsennotiert", "mittelstand", "studio", "fintech",
+                "saas", "scale", "bedrijf", "azienda", "societa", "kmu", "pme", "pyme",
+                "mkb", "b2b", "b2c", "ftse", "fortune"),
 }
 
 
@@ -93,28 +142,50 @@ def parse_org_type(values: pd.Series) -> list[str | None]:
     return _first_kind(values, ORG_TYPES)
 
 
-REACH = {  # reach word → reach; wider reach first, so 'national and global' is global
-    "global": ("global", "international", "worldwide", "multinational", "world wide", "emea",
-               "apac", "latam", "americas", "europe", "weltweit", "mondial", "mundial"),
+# Countries, and the names of a few groups of them, to tell national from global reach.
+COUNTRIES = ("uk", "united kingdom", "great britain", "britain", "england", "scotland",
+             "wales", "northern ireland", "ireland", "us", "usa", "united states", "america",
+             "canada", "mexico", "brazil", "brasil", "argentina", "chile", "colombia", "peru",
+             "germany", "deutschland", "austria", "osterreich", "switzerland", "schweiz",
+             "france", "spain", "espana", "portugal", "italy", "italia", "netherlands",
+             "nederland", "belgium", "belgie", "luxembourg", "denmark", "sweden", "sverige",
+             "norway", "finland", "poland", "polska", "czechia", "hungary", "romania",
+             "greece", "turkey", "turkiye", "israel", "egypt", "nigeria", "kenya",
+             "south africa", "india", "pakistan", "bangladesh", "china", "japan", "korea",
+             "singapore", "malaysia", "indonesia", "philippines", "vietnam", "thailand",
+             "australia", "new zealand", "uae", "saudi arabia", "qatar")
+_GROUPS = ("global", "international", "worldwide", "multinational", "world wide", "emea",
+           "apac", "latam", "americas", "europe", "europa", "eu", "weltweit", "mondial",
+           "mundial", "internacional", "internationaal", "dach", "benelux", "nordics",
+           "nordic", "cee", "mena", "asia", "africa", "north america", "latin america")
+REACH = {  # reach → its words; wider reach first, so 'national and global' is global
+    "global": _GROUPS,
     "national": ("national", "nationwide", "country", "countrywide", "federal", "bundesweit",
-                 "nacional"),
-    "regional": ("regional", "state", "provincial", "multi state", "multi site", "region"),
-    "local": ("local", "city", "community", "municipal", "lokal", "site"),
+                 "nacional", "landelijk", "nazionale", "uk wide", "us wide", *COUNTRIES),
+    "regional": ("regional", "state", "provincial", "multi state", "multi site", "region",
+                 "statewide", "county wide", "greater", "sud", "nord", "south", "north",
+                 "east", "west", "midlands", "bayern", "bavaria", "nrw", "california",
+                 "texas", "catalonia", "cataluna", "andalucia", "scotland wide",
+                 "suddeutschland", "norddeutschland", "westdeutschland", "ostdeutschland"),
+    "local": ("local", "city", "community", "municipal", "lokal", "site", "borough", "town",
+              "london", "berlin", "paris", "madrid", "new york", "nyc", "only", "stadt",
+              "ciudad", "ville", "gemeente", "local authority"),
 }
 
 
 def parse_reach(values: pd.Series) -> list[str | None]:
-    """Reach from free text: global, national, regional, local, or None."""
-    return _first_kind(values, REACH)
+    """Reach from free text: global, national, regional, local, or None. Two or more
+    countries ('UK & Ireland', 'UK/US') reach across borders: global."""
+    out = _first_kind(values, REACH)
+    for i, value in enumerate(values.tolist()):
+        if out[i] in ("national", None) and isinstance(value, str):
+            words = re.sub(r" england (and )?wales ", " england ", _words_of(value))
+            if sum(f" {c} " in words for c in COUNTRIES) >= 2:
+                out[i] = "global"
+    return out
 
 
 def parse_amount(values: pd.Series) -> list[float | None]:
-    """A count or an amount from text ('12', '~40 people', '$2.5m', '500k'); a range gives its
-    midpoint; text without a number gives None."""
-    out: list[float | None] = []
-    for value in values.tolist():
-        numbers = [_to_number(d, s) for d, s in re.findall(_NUMBER_DECIMAL, str(value),
-                                                            flags=re.I)]
-        numbers = [n for n in numbers if n is not None and n >= 0][:2]
-        out.append(sum(numbers) / len(numbers) if numbers and value is not None else None)
-    return out
+    """A count or an amount from text ('12', '~40 people', '$2.5m', '500k', '4 (2 senior)');
+    a range gives its midpoint; text without a number gives None."""
+    return [None if value is None else _amount(str(value)) for value in values.tolist()]
