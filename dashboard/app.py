@@ -24,6 +24,7 @@ pages = [
     st.Page("views/overview.py", title="Overview", icon="📊", default=True),
     st.Page("views/stages.py", title="Rejection stages", icon="🪜"),
     st.Page("views/themes.py", title="Feedback themes", icon="💬"),
+    st.Page("views/scope.py", title="Scope fit", icon="🎯"),
     st.Page("views/applications.py", title="Applications", icon="🗂️"),
     st.Page("views/import_data.py", title="Import", icon="📥"),
 ]

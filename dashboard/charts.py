@@ -9,11 +9,13 @@ margins and a height of 350-420 px. An empty frame gives ``empty_figure``.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.queries import FLOW_NODES, OUTCOME_LABELS, STAGE_LABELS
+from dashboard.queries import FLOW_NODES, LEVEL_NAMES, OUTCOME_LABELS, SIZE_BANDS, STAGE_LABELS
 
 __all__ = ["OUTCOME_COLORS", "OUTCOME_LABELS", "OUTCOME_ORDER", "STAGE_COLORS", "STAGE_LABELS",
            "days_to_outcome", "empty_figure", "funnel", "outcomes_over_time",
@@ -336,3 +338,114 @@ def themes_over_time(df: pd.DataFrame, top: int = 5) -> go.Figure:
     fig.update_xaxes(dtick="M1", tickformat="%b %y")
     fig.update_yaxes(rangemode="tozero", dtick=1)
     return _layout(fig, "Month applied", "Applications")
+
+
+# ── scope fit ───────────────────────────────────────────────────────────────────────────
+
+def _stage_of(rank: int) -> str:
+    return list(STAGE_LABELS)[int(rank)]
+
+
+def _scope_hover(company, title, level, effective, size, stretch) -> str:
+    """Hover text of one application (company and title escaped: they are user text)."""
+    text = (f"{html.escape(str(company))} · {html.escape(str(title))}<br>title level {level}, "
+            f"effective {effective:.1f}, ")
+    text += f"{int(size):,} employees" if pd.notna(size) else "size unknown"
+    return text + (f"<br>stretch {stretch:+.1f}" if pd.notna(stretch) else "")
+
+
+def scope_scatter(points: pd.DataFrame, own_level: float | None = None) -> go.Figure:
+    """Each application at (title level, effective level), coloured by the furthest stage
+    it reached; the dotted diagonal is 'scope as the title says', the dashed line the
+    candidate's own effective level. Points are spread a little sideways so equal titles do
+    not hide each other."""
+    if points is None or points.empty:
+        return empty_figure("No applications with a job title that gives a level.")
+    rng = np.random.default_rng(7)
+    jitter = rng.uniform(-0.28, 0.28, len(points))
+    fig = go.Figure()
+    for rank in sorted(points["stage_rank"].dropna().unique()):
+        part = points[points["stage_rank"] == rank]
+        stage = _stage_of(rank)
+        hover = [_scope_hover(*row) for row in zip(
+            part["company"], part["job_title"], part["title_level"], part["effective_level"],
+            part["org_size"], part["stretch"], strict=True)]
+        fig.add_trace(go.Scatter(
+            x=part["title_level"] + jitter[part.index], y=part["effective_level"],
+            mode="markers", name=STAGE_LABELS[stage],
+            marker={"color": STAGE_COLORS[stage], "size": 8, "opacity": 0.8,
+                    "line": {"width": 0.5, "color": "rgba(255,255,255,0.6)"}},
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+    low = float(min(1, points["effective_level"].min()))
+    high = float(max(12, points["effective_level"].max()))
+    fig.add_trace(go.Scatter(x=[0.5, 12.5], y=[0.5, 12.5], mode="lines", hoverinfo="skip",
+                             line={"dash": "dot", "color": _MUTED, "width": 1},
+                             name="Scope as the title says"))
+    if own_level is not None:
+        fig.add_hline(y=own_level, line={"dash": "dash", "color": "#E07A5F", "width": 1.5},
+                      annotation_text=f"Your current scope ({own_level:.1f})",
+                      annotation_position="top left", annotation_font_color="#E07A5F")
+    fig.update_xaxes(range=[0.4, 12.6], tickmode="array", tickvals=list(range(1, 13)),
+                     ticktext=[f"{k}<br>{v}" for k, v in LEVEL_NAMES.items()])
+    fig.update_yaxes(range=[np.floor(low) - 0.5, np.ceil(high) + 0.5], dtick=1)
+    return _layout(fig, "Title level (what the title claims)",
+                   "Effective level (adjusted for scope)", height=420)
+
+
+def rates_by_band(df: pd.DataFrame, x_title: str) -> go.Figure:
+    """Grouped bars of ``queries.segment_conversion`` over ordered bands: the share of
+    applications that reached an interview and an offer, with 95% intervals, the number of
+    applications under each band and the counts on hover; bands too small to read are faded
+    and marked."""
+    if _is_empty(df, "applications"):
+        return empty_figure()
+    labels = [f"{s}<br>n={n:,}" + (" ⚠" if small else "")
+              for s, n, small in zip(df["segment"], df["applications"], df["too_small"],
+                                     strict=True)]
+    opacity = [0.35 if s else 1.0 for s in df["too_small"]]
+    fig = go.Figure()
+    for prefix, hits, name, color in (("", "interviews", "Reached an interview",
+                                       STAGE_COLORS["interview"]),
+                                      ("offer_", "offers", "Reached an offer",
+                                       STAGE_COLORS["offer"])):
+        rate = df[f"{prefix}rate"].astype(float) * 100
+        low = df[f"{prefix}low"].astype(float) * 100
+        high = df[f"{prefix}high"].astype(float) * 100
+        hover = [f"{s}: {k:,} of {n:,} ({r:.0f}%)<br>95% interval {lo:.0f}%–{hi:.0f}%"
+                 for s, k, n, r, lo, hi in zip(df["segment"], df[hits], df["applications"],
+                                               rate, low, high, strict=True)]
+        fig.add_trace(go.Bar(
+            x=labels, y=rate, name=name, marker={"color": color, "opacity": opacity},
+            error_y={"type": "data", "symmetric": False, "array": (high - rate).tolist(),
+                     "arrayminus": (rate - low).tolist(), "color": _MUTED, "thickness": 1.2},
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+    fig.update_layout(barmode="group", bargap=0.3)
+    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    return _layout(fig, x_title, "Share of applications")
+
+
+def scope_grid(grid: pd.DataFrame) -> go.Figure:
+    """Heatmap of ``queries.scope_grid``: for each title level and organisation size band,
+    the share of applications that reached an interview, written 'interviews/applications'.
+    Empty cells: no applications there."""
+    if _is_empty(grid, "applications"):
+        return empty_figure("No applications with a job title that gives a level.")
+    bands = [b for b in (*SIZE_BANDS, "Unknown") if b in set(grid["size_band"])]
+    levels = sorted(grid["title_level"].unique())
+    rate = grid.assign(rate=grid["interviews"] / grid["applications"] * 100).pivot(
+        index="title_level", columns="size_band", values="rate").reindex(
+        index=levels, columns=bands)
+    text = grid.assign(t=grid["interviews"].astype(str) + "/" + grid["applications"].astype(
+        str)).pivot(index="title_level", columns="size_band", values="t").reindex(
+        index=levels, columns=bands).fillna("")
+    fig = go.Figure(go.Heatmap(
+        z=rate.values, x=[f"{b} employees" if b != "Unknown" else "Size unknown"
+                          for b in bands],
+        y=[f"{k} {LEVEL_NAMES[k]}" for k in levels], text=text.values,
+        texttemplate="%{text}", zmin=0, zmax=100, showscale=True,
+        colorscale=[[0, "rgba(58,130,196,0.06)"], [1, "rgba(58,130,196,1)"]],
+        colorbar={"title": {"text": "Interview"}, "ticksuffix": "%", "thickness": 12},
+        hovertemplate="%{y} at %{x}: %{text} reached an interview (%{z:.0f}%)"
+                      "<extra></extra>", hoverongaps=False))
+    height = min(520, max(300, 80 + 34 * len(levels)))
+    return _layout(fig, "Organisation size", "Title level", height=height, legend=False)

@@ -33,6 +33,8 @@ import pandas as pd
 from dashboard.filters import Filters, where
 from pipelines.db import first_row, scalar
 from pipelines.normalize.statuses import OUTCOMES, STAGES
+from pipelines.scope import candidate_level
+from pipelines.titles import read_titles
 
 STAGE_LABELS = {"applied": "Applied", "screen": "Screen", "interview": "Interview",
                 "final": "Final round", "offer": "Offer"}
@@ -49,26 +51,43 @@ _STAGE_RANK_SQL = (f"CASE WHEN outcome = 'offer' THEN {len(STAGES) - 1} "
                    f"ELSE list_position({list(STAGES)}, stage_reached) - 1 END")
 _NOT_A_REFERRAL = ("'no', 'n', 'none', 'false', '0', '-', 'n/a', 'na', 'nein', 'non', 'nee', "
                    "'hayır'")
-_SIZE_BANDS = ("1-49", "50-249", "250-999", "1,000-4,999", "5,000+")
+SIZE_BANDS = ("1-49", "50-249", "250-999", "1,000-4,999", "5,000+")
+SIZE_BAND_SQL = ("CASE WHEN org_size IS NULL THEN 'Unknown' "
+                 "WHEN org_size < 50 THEN '1-49' WHEN org_size < 250 THEN '50-249' "
+                 "WHEN org_size < 1000 THEN '250-999' "
+                 "WHEN org_size < 5000 THEN '1,000-4,999' ELSE '5,000+' END")
+# Stretch (effective level of the role − the candidate's), in bands of whole levels.
+STRETCH_BANDS = ("2+ levels below", "1 level below", "Your level", "1 level above",
+                 "2+ levels above")
+STRETCH_BAND_SQL = ("CASE WHEN stretch IS NULL THEN 'Unknown' "
+                    "WHEN stretch <= -1.5 THEN '2+ levels below' "
+                    "WHEN stretch <= -0.5 THEN '1 level below' "
+                    "WHEN stretch < 0.5 THEN 'Your level' "
+                    "WHEN stretch < 1.5 THEN '1 level above' ELSE '2+ levels above' END")
+LEVEL_NAMES = {1: "Intern", 2: "Entry", 3: "Mid", 4: "Senior", 5: "Lead", 6: "Manager",
+               7: "Head of", 8: "Director", 9: "Sr director", 10: "VP", 11: "SVP / EVP",
+               12: "C-level"}
+_LEVEL_LABELS = tuple(f"{k} {v}" for k, v in LEVEL_NAMES.items())
+_LEVEL_SQL = ("CASE title_level " + " ".join(
+    f"WHEN {k} THEN '{k} {v}'" for k, v in LEVEL_NAMES.items()) + " END")
 
 # Segment label → SQL expression over applications_view. NULL or blank becomes 'Unknown'.
-# Title level (and effective level, by scope) joins this list with the issue that
-# classifies job titles; until then there is no column to group by.
 SEGMENTS: dict[str, str] = {
     "Source": "trim(source_channel)",
     "Referral": (f"CASE WHEN (nullif(trim(referral), '') IS NOT NULL AND lower(trim(referral)) "
                  f"NOT IN ({_NOT_A_REFERRAL})) OR lower(source_channel) LIKE '%referr%' "
                  "THEN 'Referred' ELSE 'Not referred' END"),
     "Location": "trim(location)",
-    "Organisation size": ("CASE WHEN org_size IS NULL THEN 'Unknown' "
-                          "WHEN org_size < 50 THEN '1-49' WHEN org_size < 250 THEN '50-249' "
-                          "WHEN org_size < 1000 THEN '250-999' "
-                          "WHEN org_size < 5000 THEN '1,000-4,999' ELSE '5,000+' END"),
+    "Organisation size": SIZE_BAND_SQL,
     "Organisation type": ("CASE org_type WHEN 'public_sector' THEN 'Public sector' "
                           "ELSE upper(left(org_type, 1)) || substr(org_type, 2) END"),
+    "Title level": _LEVEL_SQL,
+    "Stretch": STRETCH_BAND_SQL,
+    "Function": "replace(upper(left(title_function, 1)) || substr(title_function, 2), '_', ' ')",
 }
 # Segments with a natural order keep it instead of being sorted by size.
-_SEGMENT_ORDER = {"Organisation size": _SIZE_BANDS}
+_SEGMENT_ORDER = {"Organisation size": SIZE_BANDS, "Title level": _LEVEL_LABELS,
+                  "Stretch": STRETCH_BANDS}
 
 
 def _selection(filters: Filters) -> tuple[str, list]:
@@ -369,7 +388,8 @@ def segment_conversion(con: duckdb.DuckDBPyConnection, filters: Filters, segment
                        min_n: int = 10) -> pd.DataFrame:
     """One row per group of ``segment`` (a key of SEGMENTS): segment, applications,
     interviews (reached interview or further), rate (interviews / applications), low and
-    high (95% Wilson interval), too_small (applications < min_n).
+    high (95% Wilson interval), offers (reached an offer), offer_rate, offer_low and
+    offer_high, too_small (applications < min_n).
 
     Groups are sorted by applications, largest first ('Organisation size' keeps its band
     order), with 'Other' and 'Unknown' (no value) last; beyond 15 rows the smallest groups
@@ -384,7 +404,8 @@ def segment_conversion(con: duckdb.DuckDBPyConnection, filters: Filters, segment
             SELECT coalesce(nullif(trim(CAST(({SEGMENTS[segment]}) AS VARCHAR)), ''),
                             'Unknown') AS segment,
                    count(*) AS applications,
-                   count(*) FILTER (WHERE stage_rank >= 2) AS interviews
+                   count(*) FILTER (WHERE stage_rank >= 2) AS interviews,
+                   count(*) FILTER (WHERE stage_rank >= 4) AS offers
             FROM base GROUP BY 1),
         ranked AS (
             SELECT *, row_number() OVER (ORDER BY segment = 'Unknown', applications DESC,
@@ -394,17 +415,22 @@ def segment_conversion(con: duckdb.DuckDBPyConnection, filters: Filters, segment
             FROM counted)
         SELECT CASE WHEN groups > {MAX_SEGMENTS} AND rank > {MAX_SEGMENTS - 1} - has_unknown
                          AND segment <> 'Unknown' THEN 'Other' ELSE segment END AS segment,
-               sum(applications)::BIGINT AS applications, sum(interviews)::BIGINT AS interviews
+               sum(applications)::BIGINT AS applications, sum(interviews)::BIGINT AS interviews,
+               sum(offers)::BIGINT AS offers
         FROM ranked GROUP BY 1""", params)
     return _finish_segments(frame, segment, min_n)
 
 
 def _finish_segments(frame: pd.DataFrame, segment: str, min_n: int) -> pd.DataFrame:
-    columns = ["segment", "applications", "interviews", "rate", "low", "high", "too_small"]
+    columns = ["segment", "applications", "interviews", "rate", "low", "high", "offers",
+               "offer_rate", "offer_low", "offer_high", "too_small"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame["rate"] = frame["interviews"] / frame["applications"]
     frame["low"], frame["high"] = wilson_interval(frame["interviews"], frame["applications"])
+    frame["offer_rate"] = frame["offers"] / frame["applications"]
+    frame["offer_low"], frame["offer_high"] = wilson_interval(frame["offers"],
+                                                              frame["applications"])
     frame["too_small"] = frame["applications"] < min_n
     order = _SEGMENT_ORDER.get(segment)
     tail = {"Other": 1, "Unknown": 2}
@@ -416,6 +442,101 @@ def _finish_segments(frame: pd.DataFrame, segment: str, min_n: int) -> pd.DataFr
         frame = frame.assign(_k1=frame["segment"].map(tail).fillna(0), _k2=-frame["applications"])
         frame = frame.sort_values(["_k1", "_k2", "segment"])
     return frame[columns].reset_index(drop=True)
+
+
+# ── scope fit ───────────────────────────────────────────────────────────────────────────
+
+def scope_points(con: duckdb.DuckDBPyConnection, filters: Filters,
+                 limit: int = 4000) -> pd.DataFrame:
+    """One row per application with a title level: company, job_title, org_size,
+    title_level, effective_level, stretch, stage_rank. Beyond ``limit`` rows, an even sample
+    of them (the same every time); the frame's ``attrs['total']`` says how many there are."""
+    base, params = _selection(filters)
+    total = int(scalar(con, f"WITH base AS ({base}) SELECT count(*) FROM base "
+                            "WHERE title_level IS NOT NULL", params))
+    keep = f"WHERE hash(application_id) % {max(1, -(-total // limit))} = 0" if total > limit \
+        else ""
+    frame = _frame(con, f"""
+        WITH base AS ({base})
+        SELECT company, job_title, org_size, title_level, effective_level, stretch, stage_rank
+        FROM (SELECT * FROM base WHERE title_level IS NOT NULL) {keep}
+        ORDER BY application_id LIMIT {limit}""", params)
+    frame.attrs["total"] = total
+    return frame
+
+
+def scope_grid(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per (title level, organisation size band) with applications: title_level,
+    size_band, applications, interviews (reached an interview or further)."""
+    base, params = _selection(filters)
+    return _frame(con, f"""
+        WITH base AS ({base})
+        SELECT title_level, {SIZE_BAND_SQL} AS size_band, count(*) AS applications,
+               count(*) FILTER (WHERE stage_rank >= 2) AS interviews
+        FROM base WHERE title_level IS NOT NULL GROUP BY ALL ORDER BY 1, 2""", params)
+
+
+def candidate_scope(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The candidate's profile with its title level and effective level, or None."""
+    row = first_row(con, "SELECT current_title, title_level, org_size, org_type, org_reach, "
+                         "people_managed FROM candidate_profile")
+    if row is None:
+        return None
+    names = ("current_title", "title_level_set", "org_size", "org_type", "org_reach",
+             "people_managed")
+    effective, level = candidate_level(con)
+    return {**dict(zip(names, row, strict=True)), "title_level": level,
+            "effective_level": effective}
+
+
+SCOPE_COLUMNS = ("application_id", "company", "job_title", "title_level", "org_size",
+                 "org_type", "org_reach", "people_managed", "budget", "effective_level",
+                 "stretch", "stage_reached", "outcome")
+
+
+def scope_table(con: duckdb.DuckDBPyConnection, filters: Filters,
+                limit: int = 1000) -> pd.DataFrame:
+    """The most recent matching applications (at most ``limit``) with their scope as shown
+    (the user's scope edits applied), ``read_as`` (the words of the title that gave its
+    level) and ``scope_edited``."""
+    condition, params = where(filters, alias="v")
+    frame = _frame(con, f"""
+        SELECT {', '.join('v.' + c for c in SCOPE_COLUMNS)},
+               se.application_id IS NOT NULL AS scope_edited
+        FROM applications_view v LEFT JOIN scope_edits se USING (application_id)
+        WHERE {condition}
+        ORDER BY v.applied_on DESC NULLS LAST, v.company, v.job_title, v.application_id
+        LIMIT {max(0, int(limit))}""", params)
+    words = read_titles(frame["job_title"]).set_index("title")["title_words"]
+    frame.insert(3, "read_as", frame["job_title"].map(words).astype("string"))
+    return frame
+
+
+class Reading(NamedTuple):
+    """A plain-language comparison of two groups, and whether the numbers carry it."""
+
+    text: str
+    carried: bool
+    better: str = ""     # 'a' or 'b': the group with the higher rate
+
+
+def compare_rates(label_a: str, hits_a: int, n_a: int, label_b: str, hits_b: int, n_b: int,
+                  *, outcome: str = "reached an interview", min_n: int = 8) -> Reading:
+    """'Roles two or more levels above … reached an interview 1 time in 12; roles within
+    one level, 9 times in 20.' — carried when both groups have ``min_n`` applications and
+    a two-proportion z-test puts the difference beyond chance at the 5% level."""
+    def times(k: int, n: int) -> str:
+        return f"{k} time{'s' if k != 1 else ''} in {n}"
+
+    text = (f"{label_a} {outcome} {times(hits_a, n_a)}; {label_b}, {times(hits_b, n_b)}.")
+    if min(n_a, n_b) < min_n:
+        return Reading(text, False)
+    pooled = (hits_a + hits_b) / (n_a + n_b)
+    spread = np.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    if spread == 0:
+        return Reading(text, False)
+    better = "a" if hits_a / n_a > hits_b / n_b else "b"
+    return Reading(text, bool(abs(hits_a / n_a - hits_b / n_b) / spread >= Z_95), better)
 
 
 # ── tables and options ──────────────────────────────────────────────────────────────────

@@ -81,11 +81,13 @@ def written() -> None:
 
 
 def write(action: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
-    """Run a write with a fresh cursor, then clear the cache."""
-    with cursor() as cur:
-        result = action(cur)
-    written()
-    return result
+    """Run a write with a fresh cursor, then clear the cache (also when the write fails
+    part-way: the cache must not show what is no longer stored)."""
+    try:
+        with cursor() as cur:
+            return action(cur)
+    finally:
+        written()
 
 
 def ensure_first_run_demo() -> None:

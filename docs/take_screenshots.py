@@ -24,7 +24,7 @@ from tests.app_server import serving  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots"
 PAGES = [("overview.png", "Overview"), ("stages.png", "Rejection stages"),
-         ("themes.png", "Feedback themes"),
+         ("themes.png", "Feedback themes"), ("scope.png", "Scope fit"),
          ("applications.png", "Applications"), ("import.png", "Import")]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

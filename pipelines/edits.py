@@ -43,10 +43,14 @@ def save_annotation(con: duckdb.DuckDBPyConnection, application_id: str, *,
     """Record the user's correction of one application; fields not given keep their value,
     None clears a correction. Raises ValueError for an unknown application, stage or
     outcome."""
+    if not scalar(con, "SELECT count(*) FROM applications WHERE application_id = ?",
+                  [application_id]):
+        raise ValueError(f"no application {application_id!r}")
     given = {"stage_reached": stage, "outcome": outcome, "feedback": feedback, "notes": notes}
     given = {k: v for k, v in given.items() if v is not _UNSET}
     _check(given.get("stage_reached"), given.get("outcome"))
-    _upsert(con, "annotations", application_id, given)
+    with transaction(con):
+        _upsert(con, "annotations", application_id, given)
     if "feedback" in given or "notes" in given:
         refresh_themes(con)
 
@@ -70,31 +74,38 @@ def save_scope(con: duckdb.DuckDBPyConnection, application_id: str, **values) ->
     """Record the scope the user set for one application (title_level, org_size, org_type,
     org_reach, people_managed, budget); fields not given keep their value, None clears one
     (the tracker's value shows again). Then refresh the derived levels."""
-    unknown = set(values) - set(SCOPE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown scope field {sorted(unknown)[0]!r}")
-    _check_scope(values)
-    _upsert(con, "scope_edits", application_id, values, drop_empty=SCOPE_FIELDS)
+    save_scopes(con, [(application_id, values)])
+
+
+def save_scopes(con: duckdb.DuckDBPyConnection, changes: list[tuple[str, dict]]) -> None:
+    """save_scope for several applications at once: every change is checked first, then
+    all are stored in one transaction (a bad one stores none), then the levels refresh."""
+    for application_id, values in changes:
+        unknown = set(values) - set(SCOPE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown scope field {sorted(unknown)[0]!r}")
+        _check_scope(values)
+        if not scalar(con, "SELECT count(*) FROM applications WHERE application_id = ?",
+                      [application_id]):
+            raise ValueError(f"no application {application_id!r}")
+    with transaction(con):
+        for application_id, values in changes:
+            _upsert(con, "scope_edits", application_id, values, drop_empty=SCOPE_FIELDS)
     refresh_scope(con)
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, application_id: str, values: dict,
             drop_empty: tuple[str, ...] = ()) -> None:
-    """Set these columns of one application's row in a table of edits, in one transaction;
-    with ``drop_empty``, a row left with all those columns NULL is removed."""
-    if not scalar(con, "SELECT count(*) FROM applications WHERE application_id = ?",
-                  [application_id]):
-        raise ValueError(f"no application {application_id!r}")
-    with transaction(con):
-        con.execute(f"INSERT INTO {table} (application_id, updated_at) "
-                    "VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING", [application_id])
-        for column, value in values.items():
-            con.execute(f"UPDATE {table} SET {column} = ?, updated_at = now()::TIMESTAMP "
-                        "WHERE application_id = ?", [value, application_id])
-        if drop_empty:
-            con.execute(f"DELETE FROM {table} WHERE application_id = ? AND "
-                        f"{' AND '.join(f'{c} IS NULL' for c in drop_empty)}",
-                        [application_id])
+    """Set these columns of one application's row in a table of edits (inside the caller's
+    transaction); with ``drop_empty``, a row left with all those columns NULL is removed."""
+    con.execute(f"INSERT INTO {table} (application_id, updated_at) "
+                "VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING", [application_id])
+    for column, value in values.items():
+        con.execute(f"UPDATE {table} SET {column} = ?, updated_at = now()::TIMESTAMP "
+                    "WHERE application_id = ?", [value, application_id])
+    if drop_empty:
+        con.execute(f"DELETE FROM {table} WHERE application_id = ? AND "
+                    f"{' AND '.join(f'{c} IS NULL' for c in drop_empty)}", [application_id])
 
 
 def save_profile(con: duckdb.DuckDBPyConnection, **values) -> None:

@@ -1,7 +1,7 @@
 """End to end in headless Chromium: start the dashboard on a fresh database, upload a tracker on
 the Import page, read the Sankey on 'Rejection stages', narrow it with a sidebar filter, see
-the feedback themes with marked quotes, and check that the browser never talked to any host
-but this computer."""
+the feedback themes with marked quotes and the Scope fit charts, and check that the browser
+never talked to any host but this computer."""
 
 from __future__ import annotations
 
@@ -122,6 +122,8 @@ def _changed_labels(page, before: list[str]) -> list[str]:
 
 
 def test_import_then_stages_and_filter(browser, app_url, tmp_path):
+    """Import, Rejection stages, a filter, Feedback themes and Scope fit work in Chromium
+    and the browser talks to no host but this computer."""
     from playwright.sync_api import expect
 
     tracker = _tracker(tmp_path)
@@ -182,6 +184,23 @@ def test_import_then_stages_and_filter(browser, app_url, tmp_path):
             timeout=15_000)
         expect(page.locator("mark").first).to_be_visible(timeout=15_000)
         _no_exception(page, "Feedback themes")
+
+        # Scope fit: Dana's role, and its four charts drawn with their marks.
+        _goto_page(page, "Scope fit")
+        expect(page.get_by_text("Your current role: VP of Communications")).to_be_visible()
+        plots = page.locator(".js-plotly-plot")
+        expect(plots).to_have_count(4, timeout=15_000)
+        for i in range(4):
+            plots.nth(i).locator("svg.main-svg").first.wait_for(timeout=15_000)
+        scatter, by_stretch, by_size, grid = (plots.nth(i) for i in range(4))
+        assert scatter.locator(".scatterlayer .trace .point").count() > 10
+        for bars in (by_stretch, by_size):
+            assert bars.locator(".barlayer .point").count() >= 2
+        assert grid.locator(".heatmaplayer .hm image").count() == 1
+        cells = grid.locator(".heatmap-label text").all_text_contents()
+        assert len(cells) >= 2 and all(re.fullmatch(r"\d+/\d+", c) for c in cells), cells
+        expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+        _no_exception(page, "Scope fit")
         assert not errors, errors
     finally:
         context.close()

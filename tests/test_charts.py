@@ -28,6 +28,9 @@ def figures(sample) -> dict[str, go.Figure]:
         "days_to_outcome": c.days_to_outcome(q.days_to_outcome(sample, ALL)),
         "segment_conversion": c.segment_conversion(q.segment_conversion(sample, ALL,
                                                                         "Source")),
+        "scope_scatter": c.scope_scatter(q.scope_points(sample, ALL), 7.15),
+        "rates_by_band": c.rates_by_band(q.segment_conversion(sample, ALL, "Stretch"),
+                                         "Stretch"),
     }
 
 
@@ -184,7 +187,9 @@ def test_empty_frames_give_empty_figures(tmp_path):
              c.weekly_applications(q.weekly_applications(con, ALL)),
              c.outcomes_over_time(q.outcomes_over_time(con, ALL)),
              c.days_to_outcome(q.days_to_outcome(con, ALL)),
-             c.segment_conversion(q.segment_conversion(con, ALL, "Source"))]
+             c.segment_conversion(q.segment_conversion(con, ALL, "Source")),
+             c.scope_scatter(q.scope_points(con, ALL)), c.scope_grid(q.scope_grid(con, ALL)),
+             c.rates_by_band(q.segment_conversion(con, ALL, "Stretch"), "Stretch")]
     con.close()
     assert all(_is_empty_figure(fig) for fig in built)
 
@@ -204,3 +209,44 @@ def test_themes_over_time_counts_quiet_months_as_zero():
                        "controllable": [True, True], "applications": [2, 1]})
     trace = c.themes_over_time(df).data[0]
     assert list(trace.y) == [2, 0, 1]
+
+
+def test_scope_scatter_escapes_user_text_and_marks_the_candidate():
+    """Company and title are escaped in the hover; the candidate's level is a labelled line;
+    every application with a level is a point, coloured by its furthest stage."""
+    points = pd.DataFrame({"company": ["<b>Acme</b>", "Globex"], "job_title": ["VP", "Analyst"],
+                           "org_size": [14, None], "title_level": [10, 3],
+                           "effective_level": [7.5, 3.0], "stretch": [0.4, None],
+                           "stage_rank": [0, 2]})
+    fig = c.scope_scatter(points, 7.1)
+    dots = [t for t in fig.data if t.mode == "markers"]
+    assert sorted(t.name for t in dots) == ["Applied", "Interview"]
+    hover = " ".join(h for t in dots for h in t.customdata)
+    assert "&lt;b&gt;Acme&lt;/b&gt;" in hover and "<b>Acme" not in hover
+    assert "size unknown" in hover and "14 employees" in hover
+    assert "Your current scope (7.1)" in fig.layout.annotations[0].text
+
+
+def test_rates_by_band_shows_interview_and_offer_rates_with_intervals(sample):
+    """Two bars per band (interview, offer) with the 95% interval and n under each band."""
+    table = q.segment_conversion(sample, ALL, "Stretch")
+    fig = c.rates_by_band(table, "Stretch")
+    interview, offer = fig.data
+    assert list(interview.y) == pytest.approx((table["rate"] * 100).tolist())
+    assert list(offer.y) == pytest.approx((table["offer_rate"] * 100).tolist())
+    assert list(offer.error_y.array) == pytest.approx(
+        ((table["offer_high"] - table["offer_rate"]) * 100).tolist())
+    assert all(f"n={n:,}" in label for n, label in zip(table["applications"], interview.x,
+                                                        strict=True))
+
+
+def test_scope_grid_writes_interviews_over_applications():
+    """Each cell says 'interviews/applications'; the colour is the share; sizes in order."""
+    grid = pd.DataFrame({"title_level": [8, 8, 10], "size_band": ["5,000+", "1-49", "1-49"],
+                         "applications": [4, 2, 1], "interviews": [1, 2, 0]})
+    fig = c.scope_grid(grid)
+    heat = fig.data[0]
+    assert list(heat.x) == ["1-49 employees", "5,000+ employees"]
+    assert list(heat.y) == ["8 Director", "10 VP"]
+    assert heat.text.tolist() == [["2/2", "1/4"], ["0/1", ""]]
+    assert heat.z[0][0] == pytest.approx(100) and heat.z[0][1] == pytest.approx(25)

@@ -410,3 +410,78 @@ def test_large_database_returns_small_frames(tmp_path):
     assert len(q.unknown_statuses(con)) <= 50
     assert len(q.days_to_outcome(con, ALL)) <= 100_000
     con.close()
+
+
+# ── scope fit ───────────────────────────────────────────────────────────────────────────
+
+def test_segments_count_offers_with_an_interval(small):
+    """segment_conversion also counts offers: Eps (the only offer) is the Company group."""
+    frame = q.segment_conversion(small, ALL, "Organisation type", min_n=2).set_index("segment")
+    assert frame["offers"].to_dict() == {"Startup": 0, "Nonprofit": 0, "Company": 1,
+                                         "Unknown": 0}
+    assert frame.loc["Company", "offer_rate"] == 1.0
+    low, high = q.wilson_interval(1, 1)
+    assert (frame.loc["Company", "offer_low"], frame.loc["Company", "offer_high"]) == \
+        pytest.approx((low, high))
+
+
+def test_title_level_and_stretch_segments(small):
+    """Every 'Analyst' reads as level 3; with no profile, stretch is unknown for all."""
+    levels = q.segment_conversion(small, ALL, "Title level")
+    assert levels[["segment", "applications"]].values.tolist() == [["3 Mid", 9]]
+    stretch = q.segment_conversion(small, ALL, "Stretch")
+    assert stretch[["segment", "applications"]].values.tolist() == [["Unknown", 9]]
+
+
+def test_scope_grid_by_hand(small):
+    """Level 3 × size band, by hand from SMALL: Acme 30 and Zeta 12 in 1-49; Beta 249;
+    Gamma 1,000 (interview); Delta 5,000; Eps (offer), Eta, Iota, Theta of unknown size."""
+    grid = q.scope_grid(small, ALL)
+    got = {(r.size_band, r.applications, r.interviews) for r in grid.itertuples()}
+    assert got == {("1-49", 2, 0), ("50-249", 1, 0), ("1,000-4,999", 1, 1),
+                   ("5,000+", 1, 0), ("Unknown", 4, 1)}
+    assert set(grid["title_level"]) == {3}
+
+
+def test_scope_points_sample_a_large_selection(small):
+    """Beyond the limit, scope_points returns at most that many rows and says the total."""
+    every = q.scope_points(small, ALL)
+    assert len(every) == 9 and every.attrs["total"] == 9
+    few = q.scope_points(small, ALL, limit=3)
+    assert 0 < len(few) <= 3 and few.attrs["total"] == 9
+
+
+def test_candidate_scope_and_scope_table(small):
+    """No profile gives None; a profile gives its levels; the scope table says how each
+    title was read and which rows the user changed."""
+    from pipelines.edits import save_profile, save_scope
+
+    assert q.candidate_scope(small) is None
+    save_profile(small, current_title="Senior Analyst", org_size=1000)
+    assert q.candidate_scope(small)["title_level"] == 4
+    assert q.candidate_scope(small)["effective_level"] == pytest.approx(4.0)
+    save_scope(small, _id(small, "Acme"), org_size=20000)
+    table = q.scope_table(small, ALL).set_index("company")
+    assert set(table["read_as"]) == {"analyst"}
+    assert table.loc["Acme", "scope_edited"] and not table.loc["Beta", "scope_edited"]
+    assert table.loc["Acme", "org_size"] == 20000
+    # 3 + 0.3 × log10(20) = 3.39, minus the candidate's 4
+    assert table.loc["Acme", "stretch"] == pytest.approx(-0.61, abs=0.006)
+
+
+@pytest.mark.parametrize(("a", "b", "carried"), [
+    ((1, 12), (9, 20), True),    # the issue's example: 8% against 45%
+    ((1, 5), (3, 6), False),     # too few applications to say
+    ((3, 30), (4, 40), False),   # the same rate
+    ((4, 40), (7, 40), False),   # a difference chance explains (z ≈ 1.0)
+])
+def test_plain_reading_only_where_the_numbers_carry_it(a, b, carried):
+    """compare_rates words the two rates and says whether a two-proportion test carries the
+    difference at the 5% level."""
+    reading = q.compare_rates("Roles two or more levels above your current scope", *a,
+                              "roles within one level", *b)
+    assert reading.carried is carried
+    if a == (1, 12):
+        assert reading.text == ("Roles two or more levels above your current scope reached an "
+                                "interview 1 time in 12; roles within one level, 9 times in 20.")
+        assert reading.better == "b"
