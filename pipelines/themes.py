@@ -112,6 +112,12 @@ _OTHER_SENSE = {
     "preparation": r"\bresearchers?\b",
     "location_or_visa": r"\bon ?site (interview|round|loop|visit|day|stage)s?\b|"
                         r"\bthe on ?site\b(?! (role|requirement|work|presence|only))",
+    "technical_skills": r"\b\w+( \w+){0,3} (cert|certs|certification|certificate|certified)\b|"
+                        r"\b(from|via|through) workday\b|\bworkday (portal|ats|account|email)\b|"
+                        r"\b(e|era|sia|fosse|sarebbe|stato|sono) stata\b",
+    "communication": r"\b(lamentamos|sentimos|queremos|debemos|tenemos que) comunicar\w*|"
+                     r"\bcomunicar(le|les|te)\b|\bcommunicat\w* (to you|with you|the decision|"
+                     r"our decision|back)\b",
     "experience_gap": r"\bwhose (\w+ )?(experience|background)\b[\w ]{0,30}",
 }
 _OTHER = {t: re.compile(p) for t, p in _OTHER_SENSE.items()}
@@ -423,7 +429,8 @@ def _nearest_frame(spans: dict[str, tuple[tuple[int, int], ...]], clause: str,
         return not yields(theme, a, b) and b <= ends[a]
 
     for theme, hits in marked.items():
-        kept = tuple(h for h in spans[theme] if h not in hits or first(theme, *h))
+        kept = tuple(h for h in spans[theme] if h not in hits or first(theme, *h)
+                     or _LISTED.search(clause, ends[h[0]], h[1]))
         if kept:
             spans[theme] = kept
         else:
@@ -431,6 +438,8 @@ def _nearest_frame(spans: dict[str, tuple[tuple[int, int], ...]], clause: str,
 
 
 _SKILL_REACH = 30
+# Needs listed one after another each count: 'someone who can own a budget and grow the team'.
+_LISTED = re.compile(r"\b(and|or|plus|as well as)\b")
 _EXPERIENCE_END = re.compile(r"\b(experienc\w*|exp|track record|background|exposure|ervaring|"
                              r"\w*erfahrung|esperienza)$")
 
