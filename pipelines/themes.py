@@ -46,7 +46,11 @@ _CLEARING_CUES = [
 _CLEARED = re.compile("(?:" + "|".join(_CLEARING_CUES) + r")(\s+\w+){0,3}\s*$")
 # Praise right before a phrase ('good culture fit', 'impressed by your enthusiasm and
 # preparation', 'strong on SQL and Python', 'scored you highly on culture', 'très bon niveau').
-_PRAISE = (r"good|great|strong|excellent|impressive|solid|fantastic|outstanding|superb|perfect|"
+# A score in the upper half of its scale ('4/5', '6 out of 7').
+_HIGH = (r"(scored |rated )?([34] (out of |of )?4|[3-5] (out of |of )?5|[4-6] (out of |of )?6|"
+         r"[4-7] (out of |of )?7|[6-9] (out of |of )?(8|9|10)|10 (out of |of )?10)\b")
+_PRAISE = (_HIGH + r"|good|great|strong|excellent|impressive|solid|fantastic|outstanding|"
+           r"superb|perfect|"
            r"clear|positive|loved|liked|enjoyed|appreciated|impressed|really (good|liked)|"
            r"very good|no gaps? in|confident|happy with|scored (you |him |her )?(highly|well)|"
            r"praised|complimented|best|"
@@ -69,8 +73,7 @@ _PRAISED_AFTER = re.compile(
     r"( (there|at all|here))\b|"
     # a competency scored in the upper half or passed: 'Leadership behaviour: 5/7 (pass)'
     r"^\W*((?!(not|below|under|fail\w*|no|and|or|but|on|in|for|with)\b)\w+\W+){0,3}?"
-    r"((scored |rated )?([34] (out of |of )?4|[3-5] (out of |of )?5|[4-6] (out of |of )?6|"
-    r"[4-7] (out of |of )?7|[6-9] (out of |of )?(8|9|10)|10 (out of |of )?10)\b|pass(ed)?\b)")
+    r"(" + _HIGH + r"|pass(ed)?\b)")
 # A negation right before praise undoes it ('didn't feel a strong values fit').
 _NEGATED = re.compile(r"\b(not|no|never|didn t|don t|doesn t|wasn t|weren t|isn t|lack\w*|without|"
                       r"hardly)( \w+){0,2}\s*$")
