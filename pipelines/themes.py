@@ -46,7 +46,11 @@ _CLEARING_CUES = [
 _CLEARED = re.compile("(?:" + "|".join(_CLEARING_CUES) + r")(\s+\w+){0,3}\s*$")
 # Praise right before a phrase ('good culture fit', 'impressed by your enthusiasm and
 # preparation', 'strong on SQL and Python', 'scored you highly on culture', 'très bon niveau').
-_PRAISE = (r"good|great|strong|excellent|impressive|solid|fantastic|outstanding|superb|perfect|"
+# A score in the upper half of its scale ('4/5', '6 out of 7').
+_HIGH = (r"(scored |rated )?([34] (out of |of )?4|[3-5] (out of |of )?5|[4-6] (out of |of )?6|"
+         r"[4-7] (out of |of )?7|[6-9] (out of |of )?(8|9|10)|10 (out of |of )?10)\b")
+_PRAISE = (_HIGH + r"|good|great|strong|excellent|impressive|solid|fantastic|outstanding|"
+           r"superb|perfect|"
            r"clear|positive|loved|liked|enjoyed|appreciated|impressed|really (good|liked)|"
            r"very good|no gaps? in|confident|happy with|scored (you |him |her )?(highly|well)|"
            r"praised|complimented|best|"
@@ -66,7 +70,10 @@ _PRAISED_AFTER = re.compile(
     r"^\s*(\w+\s){0,2}(wasn t|was not|isn t|is not|weren t|aren t) (a factor|an issue|the issue|"
     r"a concern|the problem|a problem|an obstacle|a blocker|a dealbreaker|required|needed)\b|"
     r"^\s*(\w+\s){0,3}(no|without) (real )?(concerns?|issues?|problems?|doubts?)"
-    r"( (there|at all|here))\b")
+    r"( (there|at all|here))\b|"
+    # a competency scored in the upper half or passed: 'Leadership behaviour: 5/7 (pass)'
+    r"^\W*((?!(not|below|under|fail\w*|no|and|or|but|on|in|for|with)\b)\w+\W+){0,3}?"
+    r"(" + _HIGH + r"|pass(ed)?\b)")
 # A negation right before praise undoes it ('didn't feel a strong values fit').
 _NEGATED = re.compile(r"\b(not|no|never|didn t|don t|doesn t|wasn t|weren t|isn t|lack\w*|without|"
                       r"hardly)( \w+){0,2}\s*$")
@@ -108,6 +115,12 @@ _OTHER_SENSE = {
     "preparation": r"\bresearchers?\b",
     "location_or_visa": r"\bon ?site (interview|round|loop|visit|day|stage)s?\b|"
                         r"\bthe on ?site\b(?! (role|requirement|work|presence|only))",
+    "technical_skills": r"\b\w+( \w+){0,3} (cert|certs|certification|certificate|certified)\b|"
+                        r"\b(from|via|through) workday\b|\bworkday (portal|ats|account|email)\b|"
+                        r"\b(e|era|sia|fosse|sarebbe|stato|sono) stata\b",
+    "communication": r"\b(lamentamos|sentimos|queremos|debemos|tenemos que) comunicar\w*|"
+                     r"\bcomunicar(le|les|te)\b|\bcommunicat\w* (to you|with you|the decision|"
+                     r"our decision|back)\b",
     "experience_gap": r"\bwhose (\w+ )?(experience|background)\b[\w ]{0,30}",
 }
 _OTHER = {t: re.compile(p) for t, p in _OTHER_SENSE.items()}
@@ -135,8 +148,74 @@ _FEEDBACK_CUE = re.compile(
     r"decision|move forward|moving forward|other (candidates|folks|people)|unsuccessful|"
     r"regret\w*|sorry|luck|"
     r"struggl\w*|couldnt|didnt|wasnt|cant|wont)\b")
-_CLAUSES = re.compile(r"[.;:!?\n]+|\s[-–—]+\s|[–—]|"
+_CLAUSES = re.compile(r"[.;!?\n]+|:(?!\s*\d+\s*(/|out of|of)\s*\d)|\s[-–—]+\s|[–—]|"
                       r"\s+(?:but|however|although|though|whereas|yet)\s+")
+
+
+# Frames: ways of saying that something is needed, missing or scored low, whatever it is.
+# A phrase uses one as {need}, {lack} or {low} and names the theme's words after it
+# ('{need}[\w ]{0,40}?\b(team|people|direct reports)'), so 'they want someone who can grow
+# the team' tags leadership and keeps every word from 'want' to 'team' as its evidence.
+_WHO = (r"someone|somebody|a person|a candidate|candidates|a profile|people|the person|"
+        r"a leader|an individual|an? \w+ who")
+_FRAMES = {
+    # 'they need someone who', 'looking for a candidate with', 'wanted more evidence that',
+    # 'il leur fallait quelqu'un', 'buscamos a alguien con', 'wir suchen jemanden mit'
+    "need": r"\b(?:need|needs|needed|want|wants|wanted|looking for|look for|seeking|seek|"
+            r"prefer|prefers|preferred|require|requires|required|expect|expected|hoping for|"
+            r"hoped for|asked for|went for|go for|ideally)\b(?: \w+){0,2}? (?:" + _WHO +
+            r"|more|stronger|better|deeper|broader|proven|more evidence|evidence|to see more|"
+            r"to see (?:a|an) (?:stronger|better|deeper|broader|proven|real|solid))\b|"
+            r"\bafter (?:" + _WHO + r")\b|"
+            r"\b(?:buscan|buscamos|buscaban|buscaba|necesitan|necesitamos|necesitaban|queremos|"
+            r"querian|prefieren|preferian) (?:a )?(?:alguien|una persona|un perfil|"
+            r"un candidato|perfiles|mas)\b|"
+            r"\b(?:cherch\w*|recherch\w*|il (?:leur |nous )?(?:faut|fallait|faudrait)|"
+            r"besoin d|souhait\w*|prefer\w*)(?: \w+){0,2}? (?:quelqu un|un profil|une personne|"
+            r"un candidat|plus)\b|"
+            r"\b(?:suchen|suchten|brauchen|brauchten|wollen|wollten|wunschen|bevorzug\w*)"
+            r"(?: \w+){0,2}? (?:jemand\w*|eine person|ein\w* profil|ein\w* kandidat\w*|mehr)\b|"
+            r"\b(?:zoeken|zochten|zocht|zoekt|willen|wilden|hebben nodig|nodig hebben)"
+            r"(?: \w+){0,2}? (?:iemand|een profiel|een kandidaat|meer)\b|"
+            r"\b(?:procura\w*|precisa\w*|querem|queriam|prefere\w*)(?: de)? (?:alguem|"
+            r"uma pessoa|um perfil|um candidato|mais)\b|"
+            r"\b(?:cerca\w*|serve|servirebbe|vogliono|volevano|preferisc\w*|hanno bisogno di|"
+            r"abbiamo bisogno di)(?: \w+){0,2}? (?:qualcuno|una persona|un profilo|"
+            r"un candidato|piu)\b",
+    # 'not enough', 'light on', 'a gap in', 'didn't see much', 'pas assez de', 'zu wenig'
+    "lack": r"\b(?:not enough|too little|lack|lacked|lacking|lacks|light on|thin on|short on|"
+            r"weak on|weaker on|weak in|weaker in|limited|insufficient\w*|gaps? (?:in|on|around)|"
+            r"didn t (?:see|hear|show|demonstrate|get) (?:enough|much|any|a lot)|"
+            r"did not (?:see|show|demonstrate|evidence|get) (?:enough|much|any|sufficient)|"
+            r"not (?:much|sufficient\w*|sufficiently|strong enough|convincing)|no real|"
+            r"unproven|untested|not evidenced|more evidence (?:of|that)|rusty|shaky|"
+            r"not (?:at|up to) the (?:level|bar|standard)|"
+            r"falta\w*|faltou|pas assez|manque\w*|insuffisan\w*|fehl\w*|mangel\w*|zu wenig|"
+            r"te weinig|onvoldoende|gebrek aan|ontbr\w*|non abbastanza|poca|poco|pouca|pouco|"
+            r"carenz\w*|scars\w*|mancanza di)\b",
+    # a score in the lower half ('2/5', '3 out of 7') or below the bar: public-sector and
+    # assessment-centre feedback ('scored 2/5 on leadership', 'did not meet the bar on ...')
+    "low": r"\b(?:(?:scored |score of |rated |marked )?(?:[0-3] (?:out of |of )?(?:[6-9]|10)|"
+           r"[0-2] (?:out of |of )?[45]|1 (?:out of |of )?3|4 (?:out of |of )?(?:[89]|10)|"
+           r"5 (?:out of |of )?10)\b(?! (?:years?|yrs|months?|k|m|hours?|hrs|pm|am|days?|"
+           r"weeks?|percent|people|rounds?|stages?|interviews?|candidates?)\b)|"
+           r"below (?:the )?(?:pass|bar|threshold|standard|line|benchmark|required)|"
+           r"(?:did not|didn t|failed to|not|wasn t|was not) (?:meet|pass|reach|hit|clear|"
+           r"met|passed|reached) (?:the )?(?:bar|threshold|standard|pass mark|benchmark|"
+           r"criteria|required level)|threshold not met|not met|not demonstrated|"
+           r"unsatisfactory|development (?:area|need))\b",
+}
+# The reach from a frame to the theme's words: it stops where a new subject starts
+# ('lacked numbers and I clearly hadn't ...').
+_FRAMES["reach"] = (r"(?:(?! (?:and|or|but|so|while|because|as) (?:i|you|he|she|they|we|it|the|"
+                    r"your|my|their|our|his|her)\b)[\w ])")
+_FRAME_NAME = re.compile(r"(?<!\\)\{([a-z]+)\}")
+
+
+def expand_frames(pattern: str) -> str:
+    """The pattern with each {frame} written out (an unknown name stays as written)."""
+    return _FRAME_NAME.sub(lambda m: f"(?:{_FRAMES[m[1]]})" if m[1] in _FRAMES else m[0],
+                           pattern)
 
 
 @dataclass(frozen=True)
@@ -156,6 +235,10 @@ class Codebook:
 
     themes: dict[str, Theme]
     patterns: dict[str, re.Pattern[str]]
+    # Per theme, its phrases that use a frame: where frames of several themes start at the
+    # same cue, the nearest words after it decide ('lacks years of experience in growth' is
+    # experience, not business).
+    framed: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
     # (theme, folded clause) → _spans: trackers repeat the sentences of form letters.
     seen: dict[tuple[str, str], tuple[tuple[int, int], ...]] = field(
         default_factory=dict, compare=False, repr=False)
@@ -163,10 +246,14 @@ class Codebook:
     @classmethod
     def build(cls, themes: list[Theme], phrases: list[tuple[str, str]]) -> Codebook:
         grouped: dict[str, list[str]] = {}
+        framed: dict[str, list[str]] = {}
         for theme, pattern in phrases:
-            grouped.setdefault(theme, []).append(pattern)
+            grouped.setdefault(theme, []).append(expand_frames(pattern))
+            if _FRAME_NAME.search(pattern):
+                framed.setdefault(theme, []).append(expand_frames(pattern))
         return cls({t.name: t for t in themes},
-                   {t: re.compile(_theme_pattern(p)) for t, p in grouped.items()})
+                   {t: re.compile(_theme_pattern(p)) for t, p in grouped.items()},
+                   {t: re.compile("|".join(p)) for t, p in framed.items()})
 
 
 def _theme_pattern(phrases: list[str]) -> str:
@@ -260,6 +347,12 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# A negated lack clears what lacks: "it wasn't lack of prep", 'not lacking in leadership'.
+_LACK_WORDS = re.compile(r"(lack\w*|short on|light on|thin on|weak on|gaps? in)\b")
+_NEGATION_END = re.compile(r"\b(wasn t|was not|isn t|is not|not|never|weren t|it s not)"
+                           r"( a| the| any| really)?\s*$")
+
+
 def _cleared(raw: str, clause: str, start: int, end: int) -> bool:
     """Whether the words at clause[start:end] are cleared, negated or praised; ``raw`` is the
     clause as written (a comma ends the reach of praise: 'you were great, someone else…')."""
@@ -267,6 +360,8 @@ def _cleared(raw: str, clause: str, start: int, end: int) -> bool:
     praise = _PRAISED_BEFORE.search(before)
     if praise and ("," in raw[praise.start():start] or _NEGATED.search(before[:praise.start()])):
         praise = None  # 'didn't feel a strong values fit' is no praise
+    if _LACK_WORDS.match(clause, start) and _NEGATION_END.search(before):
+        return True
     return bool(praise or _CLEARED.search(before) or _NOT_BEFORE.search(before)
                 or _PRAISED_AFTER.match(after)
                 or (_NO_BEFORE.search(before) and _ISSUE_AFTER.match(after)))
@@ -307,6 +402,51 @@ def _near(span: tuple[int, int], others: Iterable[tuple[int, int]], gap: int = 1
     return any(a - gap <= span[1] and span[0] <= b + gap for a, b in others)
 
 
+def _nearest_frame(spans: dict[str, tuple[tuple[int, int], ...]], clause: str,
+                   framed: dict[str, re.Pattern[str]]) -> None:
+    """Where frames of several themes start at the same cue ('they need someone who ...'),
+    keep only the theme whose words come first after it; a theme left with no span goes.
+    Experience yields to a skill named right after it ('more experience leading engineers'),
+    which the rule for experience of a skill then settles."""
+    marked: dict[str, set[tuple[int, int]]] = {}
+    skills: dict[int, int] = {}
+    for theme, hits in spans.items():
+        pattern = framed.get(theme)
+        for a, b in hits if pattern else ():
+            if pattern.fullmatch(clause, a, b):
+                marked.setdefault(theme, set()).add((a, b))
+                if theme in _SKILLS:
+                    skills[a] = min(skills.get(a, b), b)
+
+    def yields(theme: str, a: int, b: int) -> bool:
+        return (theme == "experience_gap" and skills.get(a, b + _SKILL_REACH + 1)
+                <= b + _SKILL_REACH and bool(_EXPERIENCE_END.search(clause, a, b)))
+
+    ends: dict[int, int] = {}
+    for theme, hits in marked.items():
+        for a, b in hits:
+            if not yields(theme, a, b):
+                ends[a] = min(ends.get(a, b), b)
+
+    def first(theme: str, a: int, b: int) -> bool:
+        return not yields(theme, a, b) and b <= ends[a]
+
+    for theme, hits in marked.items():
+        kept = tuple(h for h in spans[theme] if h not in hits or first(theme, *h)
+                     or _LISTED.search(clause, ends[h[0]], h[1]))
+        if kept:
+            spans[theme] = kept
+        else:
+            del spans[theme]
+
+
+_SKILL_REACH = 30
+# Needs listed one after another each count: 'someone who can own a budget and grow the team'.
+_LISTED = re.compile(r"\b(and|or|plus|as well as)\b")
+_EXPERIENCE_END = re.compile(r"\b(experienc\w*|exp|track record|background|exposure|ervaring|"
+                             r"\w*erfahrung|esperienza)$")
+
+
 def classify_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
     """Theme → the phrases (as written) that triggered it, for one feedback text."""
     if not isinstance(text, str) or not text.strip():
@@ -333,6 +473,8 @@ def _classify(text: str, folded: str, codebook: Codebook,
                 hits = seen[theme, raw] = _spans(theme, pattern, raw, clause)
             if hits:
                 spans[theme] = hits
+        if len(spans) > 1 and codebook.framed:
+            _nearest_frame(spans, clause, codebook.framed)
         if "experience_gap" in spans:  # experience of a named skill is that skill
             skills = [span for theme in _SKILLS for span in spans.get(theme, ())]
             spans["experience_gap"] = tuple(span for span in spans["experience_gap"]

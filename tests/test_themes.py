@@ -164,10 +164,10 @@ def test_shared_word_boundary_changes_no_match():
     plain alternation of its phrases matches, on every labelled text."""
     import re
 
-    from pipelines.themes import default_phrases, fold
+    from pipelines.themes import default_phrases, expand_frames, fold
     plain: dict[str, list[str]] = {}
     for theme, pattern in default_phrases():
-        plain.setdefault(theme, []).append(f"(?:{pattern})")
+        plain.setdefault(theme, []).append(f"(?:{expand_frames(pattern)})")
     texts = [fold(t) for name in ("feedback_labelled.csv", "feedback_heldout.csv",
                                   "feedback_heldout2.csv")
              for t in pd.read_csv(LABELLED.parent / name, keep_default_na=False)["text"]]
