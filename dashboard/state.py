@@ -146,10 +146,35 @@ def keep_filters() -> None:
             st.session_state[key] = st.session_state[key]
 
 
+def _fit_to_data(options: dict) -> None:
+    """Keep the widgets' values valid when the data changed under them (demo cleared, a
+    tracker imported or removed): a date range that covered all the old data covers all the
+    new data, another range is clipped to the new dates, sources no longer there are
+    dropped. Streamlit refuses a value outside a widget's bounds."""
+    lo, hi = options.get("min_date"), options.get("max_date")
+    old = st.session_state.get("_dates_span")
+    dates = st.session_state.get("f_dates") or ()
+    dates = (dates,) if isinstance(dates, dt.date) else tuple(dates)
+    if lo and hi and (lo, hi) != old:
+        if not dates or dates == old:
+            fitted = (lo, hi)
+        else:
+            fitted = tuple(min(max(d, lo), hi) for d in dates)
+            if len(fitted) == 2 and fitted[0] == fitted[1] and dates[0] != dates[1]:
+                fitted = (lo, hi)  # the chosen range holds none of the new data
+        st.session_state["f_dates"] = fitted
+    st.session_state["_dates_span"] = (lo, hi)
+    sources = options.get("sources", [])
+    chosen = st.session_state.get("f_sources") or []
+    if any(s not in sources for s in chosen):
+        st.session_state["f_sources"] = [s for s in chosen if s in sources]
+
+
 def sidebar_filters() -> Filters:
     """Draw the filters in the sidebar; return them and mirror them to the URL."""
     options = query("filter_options")
     _init_widgets(options)
+    _fit_to_data(options)
     with st.sidebar:
         st.header("Filters")
         lo, hi = options.get("min_date"), options.get("max_date")

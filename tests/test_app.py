@@ -3,6 +3,7 @@ empty database, an upload through the file uploader, and an edit that survives a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -115,6 +116,23 @@ def test_bad_upload_shows_one_clear_error_and_changes_nothing(database):
     assert not at.exception
     assert any("cannot be imported" in e.value and "empty" in e.value for e in at.error)
     assert _stored(database, "SELECT count(*) FROM applications") == before
+
+
+def test_filters_follow_the_data_when_the_demo_is_replaced(database):
+    """The date filter, set on the demo's dates, follows the data after the demo is cleared
+    and a tracker with other dates imported: every page runs, with no error about dates
+    outside the filter's bounds."""
+    later = ("Company,Job Title,Date Applied,Status\n"
+             "Acme,Analyst,2026-03-04,Rejected\nGlobex,Engineer,2026-04-05,Applied\n")
+    at = _app("views/import_data.py")
+    at.button(key="clear_demo").click().run()
+    at.get("file_uploader")[0].set_value(("later.csv", later.encode(), "text/csv")).run()
+    next(b for b in at.button if b.label == "Import later.csv").click().run()
+    assert not at.exception, at.exception
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+    assert tuple(at.session_state["f_dates"]) == (dt.date(2026, 3, 4), dt.date(2026, 4, 5))
 
 
 def test_edit_in_the_table_survives_a_reimport(empty_database, tmp_path):
@@ -394,14 +412,17 @@ def test_scope_page_on_an_empty_database(empty_database):
 
 def test_scope_page_without_a_role_asks_for_one(empty_database, tmp_path):
     """With applications but no current role, 'By stretch' asks for the role instead of a
-    chart, and no stretch reading is given."""
+    chart, 'By organisation size' asks for sizes the tracker lacks, and no stretch reading
+    is given."""
     _import(empty_database, tmp_path, TRACKER)
     at = _app(SCOPE)
     assert not at.exception, at.exception
     assert [s.value for s in at.subheader] == SCOPE_SUBHEADERS
-    assert [i.value for i in at.info] == [
-        "Set your current role above to compare roles with your own scope."]
-    assert len(at.get("plotly_chart")) == 3  # scatter, sizes and grid; no stretch chart
+    assert [i.value.split(" to ")[0] for i in at.info] == [
+        "Set your current role above",
+        "None of these applications has an organisation size yet. Add a size column"]
+    assert len(at.get("plotly_chart")) == 2  # scatter and grid: no stretch, no sizes
+    assert any("every effective level equals its title level" in c.value for c in at.caption)
     assert not any("levels above" in c.value for c in at.caption)
     assert len(at.dataframe[0].value) == 3
 
@@ -417,13 +438,13 @@ def test_scope_page_with_no_readable_titles(empty_database, tmp_path):
     assert any(i.value.startswith("Set your current role above") for i in at.info)
     empty = "No applications with a job title that gives a level."
     specs = [c.proto.spec for c in at.get("plotly_chart")]
-    assert len(specs) == 3 and empty in specs[0] and empty in specs[2]
+    assert len(specs) == 2 and empty in specs[0] and empty in specs[1]
     at = _save_role(at, p_title="VP of Communications", p_size=35)
     assert not at.exception, at.exception
     assert [s.value for s in at.subheader] == SCOPE_SUBHEADERS
     assert not any(i.value.startswith(("Set your current role", "Roles two"))
                    for i in at.info)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 3  # the tracker has no sizes: no size chart
     assert _stored(empty_database, "SELECT count(stretch) FROM applications") == [(0,)]
 
 
