@@ -160,14 +160,16 @@ _ROLE = _words(
     r"asesor\w*", r"assessor\w*",
     r"\w*medewerker", r"adviseur", r"ontwikkelaar", r"impiegat[oa]", r"sviluppatore",
     r"specialiste", r"conseill(er|ere)", r"educat(or|rice)", r"avocat\w*", r"gestionnaire",
-    r"ejecutiv[oa]", r"\w*(ist|ian|eur|euse|ista|ologist)", r"cook", r"\w*pflege\w*",
+    r"ejecutiv[oa]", r"cook", r"\w*pflege\w*",
     r"enfermer[oa]", r"sjukskoterska", r"comptable", r"commess[oa]",
     r"programista", r"specjalista", r"ksi[eę]gow\w*", r"\w*utvecklare", r"saljare",
     r"\w*handlaggare",
-    r"radgivare", r"konsult", r"\w*fachkraft", r"kellner\w*", r"verkaufer\w*",
-    r"(?!senior|junior|major|minor|career|other|manager)\w{3,}(er|or)") + "|" + _cjk(
+    r"radgivare", r"konsult", r"\w*fachkraft", r"kellner\w*", r"verkaufer\w*") + "|" + _cjk(
     r"エンジニア", r"サイエンティスト", r"アナリスト", r"デザイナー", r"コンサルタント",
     r"担当", r"専門職", r"工程师", r"专员", r"分析师", r"开发", r"师", r"员")
+# Failing a known role word, a word shaped like one ('Electrician', 'Barista', 'Allrounder').
+_ROLE_SHAPE = _words(r"\w*(ist|ian|eur|euse|ista|ologist)",
+                     r"(?!senior|junior|major|minor|career|other|manager|power)\w{3,}(er|or)")
 _ENTRY = _words(r"m[lł]odsz\w*", r"assistant\w*", r"assistent\w*", r"assistente",
                 r"asistente", r"coordinator", r"junior", r"trainee",
                 r"graduate", r"grad", r"entry level", r"auxiliar", r"new grad") + "|" + _cjk(
@@ -196,8 +198,11 @@ _PEOPLE_LEAD = _words(r"team (lead|leader)", r"supervisor\w*", r"charge nurse", 
                       r"assistant manager", r"shift \w+", r"係長")
 _LEAD_IC = _words(r"lead", r"principal", r"staff(?! nurse| accountant)")
 # Grades after the role: 'Analyst II', 'SDE 1', 'Engineer, L5' (Google-style ladder).
-_GRADES = [(_words(r"i", r"1", r"l3"), 2), (_words(r"ii", r"2", r"l4"), 3),
-           (_words(r"iii", r"3", r"l5"), 4), (_words(r"iv", r"4", r"l6", r"l7"), 5)]
+_NOT_A_GRADE = r"(?! ?(months?|mo|years?|yrs?|weeks?|days?|hours?|hrs?|h|k|m)\b)"
+_GRADES = [(_words(r"i", r"1" + _NOT_A_GRADE, r"l3"), 2),
+           (_words(r"ii", r"2" + _NOT_A_GRADE, r"l4"), 3),
+           (_words(r"iii", r"3" + _NOT_A_GRADE, r"l5"), 4),
+           (_words(r"iv", r"4" + _NOT_A_GRADE, r"l6", r"l7"), 5)]
 
 
 # Functions, the more specific first; general management only when no other is named.
@@ -339,7 +344,7 @@ def _level(key: str) -> tuple[int | None, str | None, str | None]:
         if senior := re.search(_SENIOR, key):
             return 3, f"{senior.group(0)} {match.group(0)}", "ic"
         return 2, match.group(0), "ic"
-    if match := re.search(_ROLE, key):
+    if match := re.search(_ROLE, key) or re.search(_ROLE_SHAPE, key):
         return _ic(key, match, 3)
     return None, None, None
 

@@ -130,6 +130,9 @@ if profile and profile["effective_level"] is not None:
 
 total = points.attrs.get("total", len(points))
 sampled = f" {len(points):,} of {total:,} shown, an even sample." if total > len(points) else ""
+if not points.empty and (points["effective_level"] == points["title_level"]).all():
+    sampled += (" No organisation size or reach is known for these applications yet, so every "
+                "effective level equals its title level.")
 unread = state.query("application_count", filters) - total
 if unread:
     sampled += (f" {unread:,} application{'s have' if unread > 1 else ' has'} no title level "
@@ -154,10 +157,16 @@ with left:
                 icon="🧭")
 with right:
     sizes = state.query("segment_conversion", filters, segment="Organisation size")
-    state.figure("By organisation size", charts.rates_by_band(sizes, "Employees"),
-                 "How often applications at organisations of each size reached an interview "
-                 "and an offer, with 95% intervals. ⚠ marks bands with fewer than 10 "
-                 "applications.", key="by_size")
+    if set(sizes["segment"]) <= {"Unknown"}:
+        st.subheader("By organisation size")
+        st.info("None of these applications has an organisation size yet. Add a size column "
+                "to your tracker (employees, '11-50', 'large' all work) or fill sizes in the "
+                "table below.", icon="🏢")
+    else:
+        state.figure("By organisation size", charts.rates_by_band(sizes, "Employees"),
+                     "How often applications at organisations of each size reached an "
+                     "interview and an offer, with 95% intervals. ⚠ marks bands with fewer "
+                     "than 10 applications.", key="by_size")
 
 state.figure("Where you convert", charts.scope_grid(state.query("scope_grid", filters)),
              "Applications that reached an interview, out of all, for each title level and "
