@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections import Counter
 
 import duckdb
 import pandas as pd
 
+from pipelines.db import transaction
 from pipelines.themes import fold, load_codebook, refresh_themes
 
 logger = logging.getLogger(__name__)
@@ -40,40 +42,57 @@ def add_theme(con: duckdb.DuckDBPyConnection, name: str, label: str, controllabl
     """Add a theme (with optional phrases) and re-tag. Returns the (application, theme) rows.
     Raises ValueError for a malformed or existing name."""
     if not _NAME.match(name):
-        raise ValueError("a theme name is lower case letters, digits and underscores")
+        raise ValueError("a theme name starts with a letter and holds only lower-case letters, "
+                         "digits and underscores (2 to 41 characters), e.g. 'portfolio_gap'")
     load_codebook(con)
     if con.execute("SELECT count(*) FROM themes WHERE theme = ?", [name]).fetchall()[0][0]:
         raise ValueError(f"there is already a theme {name!r}")
-    con.execute("INSERT INTO themes VALUES (?, ?, ?, ?, ?, FALSE)",
-                [name, label.strip() or name, controllable, description, action])
-    for phrase in phrases:
-        _insert_phrase(con, name, phrase)
+    patterns = [phrase_pattern(phrase) for phrase in phrases]  # every phrase checked first
+    with transaction(con):
+        con.execute("INSERT INTO themes VALUES (?, ?, ?, ?, ?, FALSE)",
+                    [name, label.strip() or name, controllable, description, action])
+        for pattern in patterns:
+            _insert_pattern(con, name, pattern)
     return refresh_themes(con)
 
 
-def _insert_phrase(con, theme: str, phrase: str) -> None:
+def theme_name(term: str) -> str:
+    """A valid theme name for a term ('24x7 coverage' → 'theme_24x7_coverage', 'опыт' →
+    'opyt' when it folds to letters, else 'theme_<n>')."""
+    name = re.sub(r"[^a-z0-9]+", "_", fold(term)).strip("_")[:36]
+    if not re.fullmatch(r"[a-z0-9_]+", name or "-"):
+        name = f"{zlib.crc32(term.encode()) % 10**6}"
+    return name if _NAME.match(name) else f"theme_{name}"[:41]
+
+
+def _insert_pattern(con, theme: str, pattern: str) -> None:
     position = con.execute("SELECT coalesce(max(position), 0) + 1 FROM theme_phrases"
                            ).fetchall()[0][0]
     con.execute("INSERT OR IGNORE INTO theme_phrases VALUES (?, ?, FALSE, ?)",
-                [theme, phrase_pattern(phrase), position])
+                [theme, pattern, position])
 
 
 def add_phrase(con: duckdb.DuckDBPyConnection, theme: str, phrase: str) -> int:
     """Teach a theme one more way of saying it, and re-tag."""
     _require(con, theme)
-    _insert_phrase(con, theme, phrase)
+    _insert_pattern(con, theme, phrase_pattern(phrase))
     return refresh_themes(con)
 
 
 def update_theme(con: duckdb.DuckDBPyConnection, theme: str, *, label: str | None = None,
                  controllable: bool | None = None, description: str | None = None,
                  action: str | None = None) -> int:
-    """Change a theme's label, controllable flag, description or action, and re-tag."""
+    """Change a theme's label, controllable flag, description or action, and re-tag. A label
+    cannot be emptied."""
     _require(con, theme)
-    for column, value in (("label", label), ("controllable", controllable),
-                          ("description", description), ("action", action)):
-        if value is not None:
-            con.execute(f"UPDATE themes SET {column} = ? WHERE theme = ?", [value, theme])
+    if label is not None and not str(label).strip():
+        raise ValueError(f"the theme {theme!r} needs a label")
+    with transaction(con):
+        for column, value in (("label", label), ("controllable", controllable),
+                              ("description", description), ("action", action)):
+            if value is not None:
+                con.execute(f"UPDATE themes SET {column} = ? WHERE theme = ?",
+                            [value.strip() if isinstance(value, str) else value, theme])
     return refresh_themes(con)
 
 
@@ -83,11 +102,12 @@ def merge_themes(con: duckdb.DuckDBPyConnection, source: str, target: str) -> in
     _require(con, target)
     if source == target:
         raise ValueError("a theme cannot be merged into itself")
-    con.execute("""INSERT OR IGNORE INTO theme_phrases
-                   SELECT ?, pattern, builtin, position FROM theme_phrases WHERE theme = ?""",
-                [target, source])
-    con.execute("DELETE FROM theme_phrases WHERE theme = ?", [source])
-    con.execute("DELETE FROM themes WHERE theme = ?", [source])
+    with transaction(con):
+        con.execute("""INSERT OR IGNORE INTO theme_phrases
+                       SELECT ?, pattern, builtin, position FROM theme_phrases WHERE theme = ?""",
+                    [target, source])
+        con.execute("DELETE FROM theme_phrases WHERE theme = ?", [source])
+        con.execute("DELETE FROM themes WHERE theme = ?", [source])
     return refresh_themes(con)
 
 

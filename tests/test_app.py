@@ -216,6 +216,270 @@ def test_codebook_phrase_added_in_the_page_retags(database):
     assert found == [(3,)]  # three demo rows say it (grep -ci sample_data/tracker.csv)
 
 
+# ── Feedback themes: the codebook edited on the page ──────────────────────────────────────
+
+THEMES = "views/themes.py"
+NOT_ABOUT_YOU = """
+    WITH t AS (SELECT application_id, bool_or(th.controllable) AS acts,
+                      bool_or(theme <> 'generic_template') AS reason
+               FROM application_themes JOIN themes th USING (theme) GROUP BY ALL)
+    SELECT count(*) FILTER (WHERE reason AND NOT acts), count(*) FILTER (WHERE reason)
+    FROM applications_view JOIN t USING (application_id) WHERE outcome = 'rejected'"""
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def _codebook_table(at: AppTest):
+    """The codebook editor's rows as the page shows them."""
+    return next(d.value for d in at.dataframe if "controllable" in d.value.columns)
+
+
+def _edit_codebook(at: AppTest, edits: dict[str, dict]) -> AppTest:
+    """Edit the codebook editor's rows of the named themes as the browser would, then press
+    its save button if the page offers one."""
+    themes = list(_codebook_table(at)["theme"])
+    at.session_state["codebook_editor"] = {
+        "edited_rows": {themes.index(theme): values for theme, values in edits.items()},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    if "save_codebook" in [b.key for b in at.button]:
+        at.button(key="save_codebook").click().run()
+    return at
+
+
+def _add_phrase(at: AppTest, phrase: str, theme: str = "leadership") -> AppTest:
+    at.selectbox(key="phrase_theme").set_value(theme)
+    at.text_input(key="phrase_text").set_value(phrase)
+    next(b for b in at.button if b.label == "Add phrase").click().run()
+    return at
+
+
+def _merge(at: AppTest, source: str, target: str) -> AppTest:
+    at.selectbox(key="merge_source").set_value(source)
+    at.selectbox(key="merge_target").set_value(target)
+    next(b for b in at.button if b.label == "Merge").click().run()
+    return at
+
+
+def _add_theme(at: AppTest, name: str, label: str = "", phrases: str = "",
+               controllable: bool = True) -> AppTest:
+    """Fill a form to add a theme (keys new_theme_name, new_theme_label,
+    new_theme_controllable, new_theme_phrases: one phrase a line) and press Add theme."""
+    assert "Add theme" in [b.label for b in at.button], "the page has no form to add a theme"
+    for key, value in (("new_theme_name", name), ("new_theme_label", label),
+                       ("new_theme_controllable", controllable),
+                       ("new_theme_phrases", phrases)):
+        at.session_state[key] = value
+    next(b for b in at.button if b.label == "Add theme").click().run()
+    return at
+
+
+def _theme_bars(at: AppTest) -> dict[str, list[str]]:
+    """The labels in each group of the 'Which reasons recur' chart, by the group's name."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return {trace["name"]: list(trace["y"]) for trace in spec["data"]}
+
+
+def _codebook_state(path: Path) -> list[list[tuple]]:
+    return [_stored(path, sql) for sql in (
+        "SELECT * FROM themes ORDER BY ALL", "SELECT * FROM theme_phrases ORDER BY ALL",
+        "SELECT * FROM application_themes ORDER BY ALL")]
+
+
+def _tagged(path: Path, theme: str) -> set[str]:
+    return {r[0] for r in _stored(path, "SELECT application_id FROM application_themes "
+                                        f"WHERE theme = '{theme}'")}
+
+
+def test_codebook_relabel_and_flag_move_the_split(database):
+    """A theme relabelled and marked 'you can act on it' in the codebook editor is stored and
+    moves from 'not about you' to 'you can act on this', and the share follows the SQL."""
+    at = _app(THEMES)
+    themes_before = _stored(database, "SELECT * FROM themes ORDER BY theme")
+    mine, with_reason = _stored(database, NOT_ABOUT_YOU)[0]
+    assert at.metric[2].value == f"{mine / with_reason:.0%}"
+    assert "Stronger candidate" in _theme_bars(at)["Not about you"]
+    _edit_codebook(at, {"stronger_candidate": {"label": "Beaten by another",
+                                               "controllable": True}})
+    assert not at.exception, at.exception
+    assert _stored(database, "SELECT label, controllable FROM themes "
+                             "WHERE theme = 'stronger_candidate'") == [("Beaten by another", True)]
+    changed = set(_stored(database, "SELECT * FROM themes ORDER BY theme")) - set(themes_before)
+    assert [row[0] for row in changed] == ["stronger_candidate"]  # no other theme touched
+    assert _stored(database, "SELECT DISTINCT controllable FROM application_themes "
+                             "WHERE theme = 'stronger_candidate'") == [(True,)]
+    mine_after, with_reason_after = _stored(database, NOT_ABOUT_YOU)[0]
+    assert with_reason_after == with_reason and mine_after < mine
+    assert at.metric[2].value == f"{mine_after / with_reason_after:.0%}"
+    assert at.metric[2].value != f"{mine / with_reason:.0%}"
+    bars = _theme_bars(at)
+    assert "Beaten by another" in bars["You can act on this"]
+    assert "Beaten by another" not in bars.get("Not about you", [])
+    assert "Stronger candidate" not in [label for group in bars.values() for label in group]
+
+
+def test_saved_codebook_edit_leaves_nothing_pending(database):
+    """After a codebook save that re-sorts the table, no change is left to save."""
+    at = _edit_codebook(_app(THEMES), {"stronger_candidate": {"label": "Beaten by another",
+                                                              "controllable": True}})
+    assert not at.exception, at.exception
+    assert "save_codebook" not in [b.key for b in at.button]
+
+
+def test_merging_two_themes_in_the_page(database):
+    """The merge form folds one theme into another: the absorbed theme is gone and its
+    applications carry the kept theme; the page's counts match the database."""
+    at = _app(THEMES)
+    absorbed, kept = _tagged(database, "internal_candidate"), _tagged(database,
+                                                                      "stronger_candidate")
+    assert absorbed - kept  # applications the merge must move
+    patterns = _stored(database, "SELECT count(DISTINCT pattern) FROM theme_phrases "
+                                 "WHERE theme IN ('internal_candidate', 'stronger_candidate')")
+    _merge(at, "internal_candidate", "stronger_candidate")
+    assert not at.exception, at.exception
+    assert not at.error
+    for table in ("themes", "theme_phrases", "application_themes"):
+        assert _stored(database, f"SELECT count(*) FROM {table} "
+                                 "WHERE theme = 'internal_candidate'") == [(0,)], table
+    assert _tagged(database, "stronger_candidate") == absorbed | kept
+    assert _stored(database, "SELECT count(*) FROM theme_phrases "
+                             "WHERE theme = 'stronger_candidate'") == patterns
+    book = _codebook_table(at).set_index("theme")
+    assert "internal_candidate" not in book.index
+    assert book.loc["stronger_candidate", "applications"] == len(absorbed | kept)
+    for key in ("quote_theme", "phrase_theme", "merge_source", "merge_target"):
+        assert "Internal candidate" not in at.selectbox(key=key).options, key
+    assert "Internal candidate" not in [label for group in _theme_bars(at).values()
+                                        for label in group]
+    at.selectbox(key="quote_theme").set_value("stronger_candidate").run()
+    assert not at.exception, at.exception
+    assert any(c.value.startswith(f"{len(absorbed | kept)} applications, newest first")
+               for c in at.caption)
+    mine, with_reason = _stored(database, NOT_ABOUT_YOU)[0]
+    assert at.metric[1].value == str(with_reason)
+    assert at.metric[2].value == f"{mine / with_reason:.0%}"
+
+
+def test_theme_added_in_its_form_tags_the_feedback(database):
+    """A theme added with two phrases in its form is stored and tags the feedback that uses
+    either phrase."""
+    at = _app(THEMES)
+    expected = {r[0] for r in _stored(database, """
+        SELECT application_id FROM applications_view
+        WHERE concat_ws(' ', feedback, notes) ILIKE '%crisis comms%'
+           OR concat_ws(' ', feedback, notes) ILIKE '%media crisis%'""")}
+    assert expected  # the demo's feedback uses the phrase
+    _add_theme(at, "crisis_comms", "Crisis communications", "crisis comms\nmedia crisis")
+    assert not at.exception, at.exception
+    assert not at.error
+    assert _stored(database, "SELECT label, controllable, builtin FROM themes "
+                             "WHERE theme = 'crisis_comms'") == [
+        ("Crisis communications", True, False)]
+    assert _stored(database, "SELECT count(*) FROM theme_phrases "
+                             "WHERE theme = 'crisis_comms'") == [(2,)]
+    assert _tagged(database, "crisis_comms") == expected
+
+
+ZORBING = ("Company,Job Title,Date Applied,Status,Feedback\n"
+           "Acme,Analyst,2025-03-04,Rejected,The panel wanted zorbing on the slides.\n"
+           "Globex,Engineer,2025-03-05,Rejected,No zorbing in the portfolio.\n"
+           "Initech,Manager,2025-03-06,Rejected,Zorbing was the sticking point.\n"
+           "Hooli,Analyst,2025-03-08,Rejected,The weather was nice.\n")
+
+
+def test_accepting_a_suggested_theme_tags_its_feedback(empty_database, tmp_path):
+    """Accepting the theme suggested for untagged feedback that shares a term makes it a
+    theme and tags exactly those applications."""
+    _import(empty_database, tmp_path, ZORBING)
+    assert _stored(empty_database, "SELECT count(*) FROM application_themes") == [(0,)]
+    at = _app(THEMES)
+    assert not at.exception, at.exception
+    assert "**zorbing** · 3 applications" in [m.value for m in at.markdown]
+    at.button(key="accept_zorbing").click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert _stored(empty_database, "SELECT label, controllable, builtin FROM themes "
+                                   "WHERE theme = 'zorbing'") == [("Zorbing", True, False)]
+    assert _stored(empty_database, """
+        SELECT a.company FROM application_themes t JOIN applications_view a
+        USING (application_id) WHERE t.theme = 'zorbing' ORDER BY 1""") == [
+        ("Acme",), ("Globex",), ("Initech",)]
+    assert _stored(empty_database, "SELECT count(*) FROM application_themes "
+                                   "WHERE theme <> 'zorbing'") == [(0,)]
+    assert "accept_zorbing" not in [b.key for b in at.button]
+    assert [m.value for m in at.metric] == ["4", "3", "0%"]
+    assert at.selectbox(key="quote_theme").value == "zorbing"
+    assert any(c.value.startswith("3 applications, newest first") for c in at.caption)
+
+
+def test_a_suggestion_starting_with_a_digit_can_be_accepted(empty_database, tmp_path):
+    """A suggested term that starts with a digit ('24x7 coverage') can be accepted."""
+    _import(empty_database, tmp_path, "Company,Job Title,Date Applied,Status,Feedback\n"
+            "Acme,Analyst,2025-03-04,Rejected,24x7 coverage was a must.\n"
+            "Globex,Engineer,2025-03-05,Rejected,They need 24x7 coverage.\n")
+    at = _app(THEMES)
+    at.button(key="accept_24x7 coverage").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert _stored(empty_database, "SELECT count(DISTINCT application_id) FROM "
+                                   "application_themes JOIN themes USING (theme) "
+                                   "WHERE NOT builtin") == [(2,)]
+
+
+def test_theme_quotes_mark_the_evidence_and_escape_html(empty_database, tmp_path):
+    """The quotes of the theme chosen to read mark its evidence, and a feedback text holding
+    <script> is escaped in every markdown and HTML element."""
+    _import(empty_database, tmp_path, "Company,Job Title,Date Applied,Status,Feedback\n"
+            f"Acme,Analyst,2025-03-04,Rejected,Another candidate was a stronger fit. {SCRIPT}\n"
+            "Globex,Engineer,2025-03-05,Rejected,Went with an internal candidate.\n"
+            "Initech,Manager,2025-03-06,Rejected,They promoted an internal candidate.\n"
+            f"Hooli,Analyst,2025-03-08,Rejected,Zorbing again {SCRIPT}\n"
+            f"Umbrella,Analyst,2025-03-09,Rejected,No zorbing at all {SCRIPT}\n")
+    at = _app(THEMES)
+    assert at.selectbox(key="quote_theme").value == "internal_candidate"  # the most frequent
+    at.selectbox(key="quote_theme").set_value("stronger_candidate").run()
+    assert not at.exception, at.exception
+    evidence = _stored(empty_database, """
+        SELECT t.evidence FROM application_themes t JOIN applications_view a
+        USING (application_id) WHERE a.company = 'Acme' AND t.theme = 'stronger_candidate'""")
+    assert len(evidence) == 1
+    quotes = [body for body in _html_elements(at) if "alert(1)" in body]
+    assert len(quotes) == 1
+    assert ESCAPED in quotes[0]
+    for phrase in evidence[0][0].split(" · "):
+        assert f"<mark>{phrase}</mark>" in quotes[0], (phrase, quotes[0])
+    shown = [text for text in _html_elements(at) + [m.value for m in at.markdown]
+             + [c.value for c in at.caption] if "alert(1)" in text]
+    assert len(shown) >= 4  # the quote (HTML and markdown) and the suggestion's examples
+    for text in shown:
+        assert "<script" not in text and ESCAPED in text, text
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    pytest.param(lambda at: _add_phrase(at, "   "), "phrase", id="blank phrase"),
+    pytest.param(lambda at: _add_phrase(at, "?! …"), "the phrase has no words",
+                 id="phrase without words"),
+    pytest.param(lambda at: _merge(at, "leadership", "leadership"),
+                 "a theme cannot be merged into itself", id="merge into itself"),
+    pytest.param(lambda at: _add_theme(at, "", "Team fit", "team fit"), "name",
+                 id="empty theme name"),
+    pytest.param(lambda at: _add_theme(at, "Team fit!", "Team fit", "team fit"), "name",
+                 id="theme name with spaces and symbols"),
+    pytest.param(lambda at: _edit_codebook(at, {"leadership": {"label": ""}}), "label",
+                 id="emptied label"),
+])
+def test_bad_codebook_input_shows_one_message_and_changes_nothing(database, change, message):
+    """Bad input in the codebook's forms shows one clear message, raises nothing and leaves
+    the codebook and the tags as they were."""
+    at = _app(THEMES)
+    before = _codebook_state(database)
+    change(at)
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and message in errors[0].lower(), errors
+    assert _codebook_state(database) == before
+
+
 # ── Scope fit ───────────────────────────────────────────────────────────────────────────
 
 SCOPE = "views/scope.py"

@@ -74,6 +74,7 @@ if changes:
                 save_annotation(cur, application_id, **{
                     ("stage" if k == "stage_reached" else k): v for k, v in diff.items()})
         state.write(_save)
+        st.session_state.pop("applications_editor", None)  # edits are kept by row number
         st.toast(f"Saved {len(changes)} change(s).", icon="✅")
         st.rerun()
 

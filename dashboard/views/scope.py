@@ -229,5 +229,6 @@ if changes:
         except ValueError as error:
             st.error(f"Not saved: {error}.", icon="⚠️")
         else:
+            st.session_state.pop("scope_editor", None)  # edits are kept by row number
             st.toast(f"Saved {len(changes)} change(s).", icon="✅")
             st.rerun()

@@ -26,6 +26,11 @@ def _highlight(text: str, evidence: str) -> str:
     return safe.replace("\n", "<br>")
 
 
+def _text(value) -> str | None:
+    """A cell of the editor as text ('' for an emptied cell)."""
+    return "" if value is None or value != value else str(value)
+
+
 def _codebook() -> None:
     """Edit the codebook and accept suggested themes; every change re-tags."""
     st.subheader("The codebook")
@@ -46,10 +51,16 @@ def _codebook() -> None:
                if any(old[c] != new[c] for c in ("label", "controllable", "description",
                                                  "action"))]
     if changed and st.button(f"Save {len(changed)} change(s)", key="save_codebook"):
-        state.write(lambda cur: [codebook_edits.update_theme(
-            cur, new["theme"], label=new["label"], controllable=bool(new["controllable"]),
-            description=new["description"], action=new["action"]) for _, new in changed])
-        st.rerun()
+        try:
+            state.write(lambda cur: [codebook_edits.update_theme(
+                cur, new["theme"], label=_text(new["label"]),
+                controllable=bool(new["controllable"]), description=_text(new["description"]),
+                action=_text(new["action"])) for _, new in changed])
+        except ValueError as error:
+            st.error(f"Not saved: {error}.", icon="⚠️")
+        else:
+            st.session_state.pop("codebook_editor", None)  # edits are by row; rows re-sort
+            st.rerun()
 
     names = dict(zip(book["theme"], book["label"], strict=True))
     phrase_col, merge_col = st.columns(2)
@@ -57,7 +68,7 @@ def _codebook() -> None:
         st.markdown("**Teach a theme a phrase**")
         target = st.selectbox("Theme", list(names), format_func=names.get, key="phrase_theme")
         phrase = st.text_input("Phrase, e.g. 'no portfolio'", key="phrase_text")
-        if st.form_submit_button("Add phrase") and phrase.strip():
+        if st.form_submit_button("Add phrase"):
             try:
                 state.write(lambda cur: codebook_edits.add_phrase(cur, target, phrase))
                 st.rerun()
@@ -76,6 +87,25 @@ def _codebook() -> None:
             except ValueError as error:
                 st.error(str(error))
 
+    with st.form("add_theme", clear_on_submit=True):
+        st.markdown("**Add a theme of your own**")
+        left, middle, right = st.columns([2, 2, 1])
+        name = left.text_input("Name (lower case, e.g. portfolio_gap)", key="new_theme_name")
+        label = middle.text_input("Label, e.g. 'Portfolio gap'", key="new_theme_label")
+        actionable = right.checkbox("You can act on it", value=True,
+                                    key="new_theme_controllable")
+        phrases = st.text_area("Phrases that signal it, one per line", key="new_theme_phrases")
+        if st.form_submit_button("Add theme"):
+            lines = tuple(line for line in phrases.splitlines() if line.strip())
+            try:
+                if not lines:
+                    raise ValueError("give at least one phrase that signals the theme")
+                state.write(lambda cur: codebook_edits.add_theme(
+                    cur, name.strip(), label, actionable, phrases=lines))
+                st.rerun()
+            except ValueError as error:
+                st.error(f"Not added: {error}.", icon="⚠️")
+
     with st.spinner("Grouping the feedback no theme names…"):  # the optional model loads
         suggestions = state.query("theme_suggestions")
     if not suggestions.empty:
@@ -90,7 +120,7 @@ def _codebook() -> None:
                 for example in row.examples:
                     left.caption(html.escape(example))
                 if right.button("Accept as a theme", key=f"accept_{row.term}"):
-                    name = re.sub(r"[^a-z0-9]+", "_", row.term.lower()).strip("_")[:40]
+                    name = codebook_edits.theme_name(row.term)
                     try:
                         state.write(lambda cur, name=name, term=row.term: codebook_edits.add_theme(
                             cur, name, term.capitalize(), True, phrases=(term,)))
