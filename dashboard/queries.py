@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.filters import Filters, where
+from pipelines.coaching import weekly_goal  # noqa: F401 (state.query reads it from here)
 from pipelines.db import first_row, scalar
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 from pipelines.scope import candidate_level
@@ -708,3 +709,165 @@ def theme_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     from pipelines.codebook_edits import suggest_themes
 
     return suggest_themes(con)
+
+
+# ── coach review ────────────────────────────────────────────────────────────────────────
+
+# Kind of preparation → (label, which applications it is judged on, what counts as success,
+# the words for that success). Prepared questions matter once there is an interview.
+PREP_KINDS = {
+    "researched": ("Researched the company", "TRUE", "stage_rank >= 2", "reached an interview"),
+    "insiders_contacted": ("Contacted people inside", "TRUE", "stage_rank >= 2",
+                           "reached an interview"),
+    "referred": ("Referred", "TRUE", "stage_rank >= 2", "reached an interview"),
+    "prep_hours": ("3 hours or more of preparation", "TRUE", "stage_rank >= 2",
+                   "reached an interview"),
+    "questions_prepared": ("Prepared questions (interviews only)", "stage_rank >= 2",
+                           "stage_rank >= 3", "reached the final round"),
+}
+
+
+def preparation_effect(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """For each kind of preparation (PREP_KINDS): how far applications got with it and
+    without it. One row per (kind, with_it): kind, label, outcome (what counts: 'reached an
+    interview', or for prepared questions 'reached the final round' among interviews),
+    with_it, applications, successes, rate, low, high (95% Wilson). Applications where the
+    kind is not known are left out of that kind."""
+    base, params = _selection(filters)
+    parts = []
+    for kind, (_, among, success, _) in PREP_KINDS.items():
+        flag = "prep_hours >= 3" if kind == "prep_hours" else kind
+        parts.append(f"""SELECT '{kind}' AS kind, ({flag}) AS with_it, count(*) AS applications,
+                                count(*) FILTER (WHERE {success}) AS successes
+                         FROM base WHERE ({flag}) IS NOT NULL AND {among} GROUP BY 2""")
+    frame = _frame(con, f"WITH base AS ({base}) " + " UNION ALL ".join(parts), params)
+    columns = ["kind", "label", "outcome", "with_it", "applications", "successes", "rate",
+               "low", "high"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame["label"] = frame["kind"].map({k: v[0] for k, v in PREP_KINDS.items()})
+    frame["outcome"] = frame["kind"].map({k: v[3] for k, v in PREP_KINDS.items()})
+    frame["rate"] = frame["successes"] / frame["applications"]
+    frame["low"], frame["high"] = wilson_interval(frame["successes"], frame["applications"])
+    frame["_order"] = frame["kind"].map({k: i for i, k in enumerate(PREP_KINDS)})
+    frame = frame.sort_values(["_order", "with_it"], ascending=[True, False])
+    return frame[columns].reset_index(drop=True)
+
+
+def plan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The development plan: one row per action with its theme's label, the session that
+    agreed it, and whether it is overdue (target date passed, neither done nor dropped)."""
+    return _frame(con, """
+        SELECT p.action_id, p.theme, coalesce(t.label, p.theme) AS label, p.action,
+               p.target_on, p.status, p.notes, s.held_on AS agreed_on, p.done_on,
+               p.target_on < current_date AND p.status NOT IN ('done', 'dropped') AS overdue
+        FROM plan_actions p LEFT JOIN themes t USING (theme)
+        LEFT JOIN coach_sessions s USING (session_id)
+        ORDER BY p.status IN ('done', 'dropped'), p.target_on NULLS LAST, p.action_id""")
+
+
+def theme_coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Each theme the candidate can act on that their feedback names: theme, label,
+    action (the codebook's suggestion), applications (naming it), open_actions and
+    done_actions in the plan; themes that recur without any action first."""
+    sql, params = _tagged(filters)
+    return _frame(con, f"""
+        WITH named AS (SELECT theme, count(DISTINCT application_id) AS applications
+                       FROM ({sql}) WHERE controllable GROUP BY theme),
+             actions AS (SELECT theme,
+                                count(*) FILTER (WHERE status IN ('planned', 'in_progress'))
+                                    AS open_actions,
+                                count(*) FILTER (WHERE status = 'done') AS done_actions
+                         FROM plan_actions GROUP BY theme)
+        SELECT n.theme, t.label, t.action, n.applications,
+               coalesce(a.open_actions, 0) AS open_actions,
+               coalesce(a.done_actions, 0) AS done_actions
+        FROM named n JOIN themes t USING (theme) LEFT JOIN actions a USING (theme)
+        ORDER BY coalesce(a.open_actions, 0) + coalesce(a.done_actions, 0) > 0,
+                 n.applications DESC, t.label""", params)
+
+
+def sessions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Coach sessions, newest first: session_id, held_on, notes, actions (agreed in it)."""
+    return _frame(con, """
+        SELECT s.session_id, s.held_on, s.notes, count(p.action_id) AS actions
+        FROM coach_sessions s LEFT JOIN plan_actions p USING (session_id)
+        GROUP BY ALL ORDER BY s.held_on DESC, s.session_id DESC""")
+
+
+def review(con: duckdb.DuckDBPyConnection, filters: Filters,
+           since: dt.date | None = None) -> dict:
+    """The period since the last coach session (or ``since``) up to the as-of date, against
+    the period of the same length before it. Applications count in the period they were
+    applied in; themes in the period their outcome (else application) falls in.
+
+    Returns ``start``, ``end``, ``prev_start``, ``prev_end`` (dates, None without a session
+    or data), ``figures`` (per period 'now' / 'before': applications, responded,
+    interviews, offers, rejections and the rates), ``stages`` (per period the share of
+    applications reaching each stage), ``themes`` (a frame: label, controllable, before,
+    now, change), ``done`` and ``overdue`` (plan actions done in the period, overdue now)."""
+    last = scalar(con, "SELECT max(held_on) FROM coach_sessions")
+    end = scalar(con, "SELECT max(coalesce(outcome_on, applied_on)) FROM applications_view")
+    start = since or last
+    out = {"start": start, "end": end, "prev_start": None, "prev_end": None, "figures": {},
+           "stages": {}, "themes": pd.DataFrame(columns=["label", "controllable", "before",
+                                                          "now", "change"]),
+           "done": pd.DataFrame(), "overdue": pd.DataFrame()}
+    if start is None or end is None:
+        return out
+    end = max(end, dt.date.today()) if start > end else end
+    length = max((end - start).days, 1)
+    prev_start, prev_end = start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+    out.update(prev_start=prev_start, prev_end=prev_end)
+    base, params = _selection(filters)
+    rows = _frame(con, f"""
+        WITH base AS ({base})
+        SELECT CASE WHEN applied_on >= ? THEN 'now' ELSE 'before' END AS period,
+               {_KPI_COLUMNS}, count(*) FILTER (WHERE outcome = 'rejected') AS rejections,
+               count(*) FILTER (WHERE stage_rank >= 1) AS screens,
+               count(*) FILTER (WHERE stage_rank >= 3) AS finals
+        FROM base WHERE applied_on BETWEEN ? AND ? GROUP BY 1""",
+                  [*params, start, prev_start, end]).set_index("period")
+    for period in ("before", "now"):
+        row = rows.loc[period].to_dict() if period in rows.index else None
+        figures = _kpi_dict(row)
+        n = figures["applications"]
+        figures.update({k: int(row[k]) if row else 0 for k in ("interviews", "offers",
+                                                                "rejections")})
+        out["figures"][period] = figures
+        out["stages"][period] = {stage: _rate(int(row[c]) if row else 0, n) for stage, c in
+                                 (("screen", "screens"), ("interview", "interviews"),
+                                  ("final", "finals"), ("offer", "offers"))}
+    sql, tag_params = _tagged(filters)
+    themes = _frame(con, f"""
+        SELECT label, any_value(controllable) AS controllable,
+               count(DISTINCT application_id) FILTER (WHERE day < ?) AS before,
+               count(DISTINCT application_id) FILTER (WHERE day >= ?) AS now
+        FROM (SELECT *, coalesce(o.outcome_on, x.applied_on) AS day FROM ({sql}) x
+              LEFT JOIN (SELECT application_id, outcome_on FROM applications_view) o
+              USING (application_id))
+        WHERE day BETWEEN ? AND ? AND theme <> 'generic_template'
+        GROUP BY label ORDER BY now - before, label""",
+                    [*tag_params, start, start, prev_start, end])
+    themes["change"] = themes["now"] - themes["before"]
+    out["themes"] = themes
+    actions = plan(con)
+    out["done"] = actions[(actions["status"] == "done")
+                          & (pd.to_datetime(actions["done_on"]) >= pd.Timestamp(start))]
+    out["overdue"] = actions[actions["overdue"].fillna(False).astype(bool)]
+    return out
+
+
+def weekly_activity(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """What the candidate controls, week by week, beside what came of it: week (Monday),
+    applications, prepared (with any recorded preparation), feedback_asked, interviews
+    (applications of that week that reached an interview or further)."""
+    base, params = _selection(filters)
+    return _frame(con, f"""
+        WITH base AS ({base})
+        SELECT date_trunc('week', applied_on)::DATE AS week, count(*) AS applications,
+               count(*) FILTER (WHERE researched OR insiders_contacted OR questions_prepared
+                                OR prep_hours > 0) AS prepared,
+               count(*) FILTER (WHERE feedback_asked) AS feedback_asked,
+               count(*) FILTER (WHERE stage_rank >= 2) AS interviews
+        FROM base WHERE applied_on IS NOT NULL GROUP BY 1 ORDER BY 1""", params)

@@ -16,7 +16,13 @@ import pandas as pd
 from pipelines.db import scalar
 from pipelines.normalize.dates import date_order_evidence, parse_dates
 from pipelines.normalize.salary import parse_salary
-from pipelines.normalize.sizes import parse_amount, parse_org_size, parse_org_type, parse_reach
+from pipelines.normalize.sizes import (
+    parse_amount,
+    parse_org_size,
+    parse_org_type,
+    parse_reach,
+    parse_yes_no,
+)
 from pipelines.normalize.statuses import STAGES, classify_statuses
 from pipelines.normalize.text import clean_company, clean_title, company_key, title_key
 
@@ -164,6 +170,9 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
     _word_map(con, "org_reach", parse_reach, "string")
     _word_map(con, "people_raw", parse_amount, "Float64")
     _word_map(con, "budget_raw", parse_amount, "Float64")
+    _word_map(con, "prep_hours_raw", parse_amount, "Float64")
+    for column in ("researched_raw", "insiders_raw", "questions_raw", "feedback_asked_raw"):
+        _word_map(con, column, parse_yes_no, "boolean")
     _report_unread_scope(con, report)
     ranks = [_stage_rank(c) for c in ("sm.s_stage", "sh.s_stage", "s.flag_stage")]
     furthest = f"{_STAGE_NAMES}[greatest({', '.join(ranks)})]"
@@ -187,7 +196,9 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
                s.referral AS referral, s.contact AS contact,
                sz.employees AS org_size, ot.value AS org_type, rc.value AS org_reach,
                CASE WHEN pm.value < 1e6 THEN round(pm.value)::INTEGER END AS people_managed,
-               bu.value AS budget,
+               bu.value AS budget, ph.value AS prep_hours, rs.value AS researched,
+               ins.value AS insiders_contacted, qp.value AS questions_prepared,
+               fa.value AS feedback_asked,
                s.job_url AS job_url, s.source_ref AS source_ref,
                s.layout_applied, s.not_applied, s.flag_stage, s.flag_outcome, s.occurrence
         FROM _staged s
@@ -203,7 +214,12 @@ def canonicalise(con: duckdb.DuckDBPyConnection, *, dayfirst_hint: bool | None =
         LEFT JOIN _map_org_type ot ON ot.raw = s.org_type
         LEFT JOIN _map_org_reach rc ON rc.raw = s.org_reach
         LEFT JOIN _map_people_raw pm ON pm.raw = s.people_raw
-        LEFT JOIN _map_budget_raw bu ON bu.raw = s.budget_raw""")
+        LEFT JOIN _map_budget_raw bu ON bu.raw = s.budget_raw
+        LEFT JOIN _map_prep_hours_raw ph ON ph.raw = s.prep_hours_raw
+        LEFT JOIN _map_researched_raw rs ON rs.raw = s.researched_raw
+        LEFT JOIN _map_insiders_raw ins ON ins.raw = s.insiders_raw
+        LEFT JOIN _map_questions_raw qp ON qp.raw = s.questions_raw
+        LEFT JOIN _map_feedback_asked_raw fa ON fa.raw = s.feedback_asked_raw""")
     # An outcome date belongs to an ended application ('Last updated' on an open one is not).
     con.execute("""CREATE OR REPLACE TEMP TABLE _judged AS SELECT * REPLACE (
                 CASE WHEN outcome <> 'active' THEN outcome_on END AS outcome_on),

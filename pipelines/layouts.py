@@ -96,11 +96,16 @@ def _text(expr: str) -> str:
 STAGED = ("company", "job_title", "applied_raw", "created_raw", "status_raw", "history_raw",
           "outcome_raw", "feedback", "notes", "location", "salary_raw", "source_channel",
           "referral", "contact", "org_size_raw", "org_type", "org_reach", "people_raw",
-          "budget_raw", "job_url", "source_ref", "flag_stage", "flag_outcome", "occurrence")
+          "budget_raw", "prep_hours_raw", "researched_raw", "insiders_raw", "questions_raw",
+          "feedback_asked_raw", "job_url", "source_ref", "flag_stage", "flag_outcome",
+          "occurrence")
 RAW_FIELDS = {"applied_on": "applied_raw", "created_on": "created_raw", "status": "status_raw",
               "status_history": "history_raw", "outcome_on": "outcome_raw",
               "salary": "salary_raw", "org_size": "org_size_raw",
-              "people_managed": "people_raw", "budget": "budget_raw"}
+              "people_managed": "people_raw", "budget": "budget_raw",
+              "prep_hours": "prep_hours_raw", "researched": "researched_raw",
+              "insiders_contacted": "insiders_raw", "questions_prepared": "questions_raw",
+              "feedback_asked": "feedback_asked_raw"}
 
 
 def _staged_select(exprs: dict[str, str], *, applied: str = "TRUE", not_applied: str = "FALSE",

@@ -25,7 +25,8 @@ FIELDS = ("company", "job_title", "company_key", "title_key", "applied_on", "out
           "status_raw", "feedback", "notes", "location", "salary_raw", "salary_min",
           "salary_max", "salary_currency", "salary_period", "source_channel", "referral",
           "contact", "org_size", "org_type", "org_reach", "people_managed", "budget", "job_url",
-          "source_ref")
+          "source_ref", "prep_hours", "researched", "insiders_contacted", "questions_prepared",
+          "feedback_asked")
 _RANK = "list_position(['applied','screen','interview','final','offer'], {})"
 
 

@@ -20,7 +20,8 @@ from pipelines.normalize.statuses import classify_status, fold
 FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_history",
           "outcome_on", "feedback", "notes",
           "location", "salary", "source_channel", "referral", "contact", "org_size", "org_type",
-          "org_reach", "people_managed", "budget",
+          "org_reach", "people_managed", "budget", "prep_hours", "researched",
+          "insiders_contacted", "questions_prepared", "feedback_asked",
           "job_url", "source_ref", "from_stage", "to_stage", "salary_max", "salary_currency")
 IGNORE = "ignore"
 FLAG_VALUES = {"yes", "y", "no", "n", "1", "0", "true", "false", "x", "ja", "nein", "evet",

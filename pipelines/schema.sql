@@ -149,6 +149,51 @@ CREATE TABLE IF NOT EXISTS candidate_profile (
     updated_at      TIMESTAMP NOT NULL
 );
 
+-- Preparation, read from the tracker when it has the columns (issue 6).
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS prep_hours DOUBLE;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS researched BOOLEAN;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS insiders_contacted BOOLEAN;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS questions_prepared BOOLEAN;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS feedback_asked BOOLEAN;
+
+-- Preparation the user recorded in the app for one application; wins over the tracker's.
+CREATE TABLE IF NOT EXISTS preparation_edits (
+    application_id      VARCHAR PRIMARY KEY,
+    prep_hours          DOUBLE CHECK (prep_hours >= 0 AND prep_hours < 1000),
+    researched          BOOLEAN,
+    insiders_contacted  BOOLEAN,
+    referred            BOOLEAN,
+    questions_prepared  BOOLEAN,
+    feedback_asked      BOOLEAN,
+    feedback_received   BOOLEAN,
+    updated_at          TIMESTAMP NOT NULL
+);
+
+-- The development plan: one action per row against a theme the candidate can act on.
+CREATE SEQUENCE IF NOT EXISTS plan_action_seq START 1;
+CREATE TABLE IF NOT EXISTS plan_actions (
+    action_id    INTEGER PRIMARY KEY DEFAULT nextval('plan_action_seq'),
+    theme        VARCHAR NOT NULL,
+    action       VARCHAR NOT NULL,
+    target_on    DATE,
+    status       VARCHAR NOT NULL DEFAULT 'planned'
+                     CHECK (status IN ('planned', 'in_progress', 'done', 'dropped')),
+    notes        VARCHAR,
+    session_id   INTEGER,                       -- the coach session that agreed it, if any
+    done_on      DATE,
+    created_at   TIMESTAMP NOT NULL,
+    updated_at   TIMESTAMP NOT NULL
+);
+
+-- Coach sessions: a dated review with notes.
+CREATE SEQUENCE IF NOT EXISTS coach_session_seq START 1;
+CREATE TABLE IF NOT EXISTS coach_sessions (
+    session_id  INTEGER PRIMARY KEY DEFAULT nextval('coach_session_seq'),
+    held_on     DATE NOT NULL,
+    notes       VARCHAR,
+    created_at  TIMESTAMP NOT NULL
+);
+
 -- One row per application as the dashboard shows it: the imported facts with the user's
 -- corrections applied (an annotation wins over a status override, which wins over the
 -- import; a scope edit wins over the tracker's scope). `edited` says whether anything was
@@ -164,13 +209,25 @@ SELECT a.* REPLACE (
            coalesce(se.org_type, a.org_type) AS org_type,
            coalesce(se.org_reach, a.org_reach) AS org_reach,
            coalesce(se.people_managed, a.people_managed) AS people_managed,
-           coalesce(se.budget, a.budget) AS budget),
+           coalesce(se.budget, a.budget) AS budget,
+           coalesce(pe.prep_hours, a.prep_hours) AS prep_hours,
+           coalesce(pe.researched, a.researched) AS researched,
+           coalesce(pe.insiders_contacted, a.insiders_contacted) AS insiders_contacted,
+           coalesce(pe.questions_prepared, a.questions_prepared) AS questions_prepared,
+           coalesce(pe.feedback_asked, a.feedback_asked) AS feedback_asked),
+       -- referred: the user's answer, else a referrer named in the tracker or a referral source
+       coalesce(pe.referred, (nullif(trim(a.referral), '') IS NOT NULL AND lower(trim(a.referral))
+                NOT IN ('no', 'n', 'none', 'false', '0', '-', 'n/a', 'na', 'nein', 'non', 'nee'))
+                OR lower(a.source_channel) LIKE '%referr%') AS referred,
+       coalesce(pe.feedback_received, coalesce(n.feedback, a.feedback) IS NOT NULL)
+           AS feedback_received,
        n.application_id IS NOT NULL OR so.status_raw IS NOT NULL
-           OR se.application_id IS NOT NULL AS edited
+           OR se.application_id IS NOT NULL OR pe.application_id IS NOT NULL AS edited
 FROM applications a
 LEFT JOIN annotations n USING (application_id)
 LEFT JOIN status_overrides so ON so.status_raw = a.status_raw
-LEFT JOIN scope_edits se ON se.application_id = a.application_id;
+LEFT JOIN scope_edits se ON se.application_id = a.application_id
+LEFT JOIN preparation_edits pe ON pe.application_id = a.application_id;
 
 -- Small facts about the workspace, e.g. which import is the demo data.
 CREATE TABLE IF NOT EXISTS app_state (

@@ -26,7 +26,10 @@ SEED, START, END = 20250106, date(2025, 1, 6), date(2025, 9, 30)
 LATE = date(2025, 8, 18)  # applications from here on may still be open
 OUT = Path(__file__).resolve().parent
 HEADER = ["Company", "Job Title", "Date Applied", "Status", "Last Update", "Feedback", "Location",
-          "Salary", "Source", "Referral", "Contact", "Org Size", "Org Type", "Job URL"]
+          "Salary", "Source", "Referral", "Contact", "Org Size", "Org Type", "Job URL",
+          "Researched", "Contacted insiders", "Questions prepared", "Prep hours",
+          "Asked for feedback"]
+STAGE_ORDER = ["applied", "screen", "interview", "final", "offer"]
 # Offers: (org bucket, status, note, applied between). Placed first.
 OFFERS = [
     ("np", "Offer - declined", "Offer: lateral move, $8k less than now. Declined, but kept in "
@@ -363,9 +366,28 @@ def extras(rng, a):
     return src, ref, contact, url if rng.random() < 0.88 else ""
 
 
+def preparation(rng, a):
+    """Researched, Contacted insiders, Questions prepared, Prep hours, Asked for feedback.
+    Dana prepares more as the months go by (after her first coach session in May), and
+    prepared applications get further: the story the Preparation page should find. Drawn
+    from a second random stream so the other columns stay as they were."""
+    later = (a["date"] - START).days / (END - START).days      # 0 in January … 1 in September
+    far = STAGE_ORDER.index(a["stage"]) >= 2 or a["outcome"] == "offer"
+    researched = rng.random() < (0.25 + 0.5 * later) + (0.25 if far else 0)
+    insiders = rng.random() < (0.1 + 0.3 * later) + (0.25 if far else 0)
+    questions = far and rng.random() < 0.5 + 0.4 * later
+    hours = round(rng.uniform(0.5, 2) + (3 * rng.random() if researched else 0), 1)
+    asked = a["outcome"] == "rejected" and rng.random() < 0.2 + 0.6 * later
+    yes = lambda flag: "Yes" if flag else ("No" if rng.random() < 0.6 else "")  # noqa: E731
+    return [yes(researched), yes(insiders), yes(questions) if far else "",
+            hours if rng.random() < 0.85 else None, yes(asked) if a["outcome"] == "rejected"
+            else ""]
+
+
 def to_rows(rng, apps):
     """Turn internal records into tracker rows (dicts keyed by HEADER)."""
     rows = []
+    prep_rng = random.Random(SEED + 1)
     for a in apps:
         last = None
         if a["outcome"] not in ("active", "no_response"):
@@ -374,7 +396,8 @@ def to_rows(rng, apps):
         src, ref, contact, url = extras(rng, a)
         rows.append(dict(zip(HEADER, [
             a["name"], a["title"], a["date"], status_text(rng, a), last, feedback(rng, a),
-            a["loc"], salary(rng, a), src, ref, contact, a["size"], a["type"], url], strict=True)))
+            a["loc"], salary(rng, a), src, ref, contact, a["size"], a["type"], url,
+            *preparation(prep_rng, a)], strict=True)))
     for r in rng.sample(rows, 8):  # the human touch: gaps, sloppy casing, a typo, emoji
         r["Org Size"] = None
     for t in ["enterprise", "nonprofit", "Mid-Size"]:

@@ -189,3 +189,29 @@ def parse_amount(values: pd.Series) -> list[float | None]:
     """A count or an amount from text ('12', '~40 people', '$2.5m', '500k', '4 (2 senior)');
     a range gives its midpoint; text without a number gives None."""
     return [None if value is None else _amount(str(value)) for value in values.tolist()]
+
+
+_YES = {"yes", "y", "true", "1", "x", "done", "ja", "j", "oui", "si", "sim", "ok", "checked",
+        "completed", "complete"}
+_NO = {"no", "n", "false", "0", "nein", "non", "nao", "not yet", "none", "-", "unchecked",
+       "todo", "to do", "pending"}
+
+
+def parse_yes_no(values: pd.Series) -> list[bool | None]:
+    """A checkbox column: yes / ✓ / a date / a note mean True, no / blank-like words False,
+    anything else None ('maybe'). A number of hours or people above zero means True."""
+    out: list[bool | None] = []
+    for value in values.tolist():
+        text = str(value).strip() if value is not None else ""
+        words = _words_of(text).strip()
+        if text in ("✓", "✔", "☑", "✅") or words in _YES:
+            out.append(True)
+        elif text in ("✗", "✘", "☐", "❌") or words in _NO:
+            out.append(False)
+        elif re.fullmatch(r"\d{1,4}([./-]\d{1,2}){1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", text):
+            out.append(True)  # a date: done on that day
+        elif re.fullmatch(r"\d+(\.\d+)?", text):
+            out.append(float(text) > 0)
+        else:
+            out.append(None)
+    return out
