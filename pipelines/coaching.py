@@ -9,7 +9,7 @@ import datetime as dt
 import duckdb
 
 from pipelines.db import scalar, transaction
-from pipelines.edits import _upsert
+from pipelines.edits import save_edits
 
 PREP_FIELDS = ("prep_hours", "researched", "insiders_contacted", "referred",
                "questions_prepared", "feedback_asked", "feedback_received")
@@ -26,9 +26,6 @@ STATUS_LABELS = {"planned": "Planned", "in_progress": "In progress", "done": "Do
 
 
 def _check_prep(values: dict) -> None:
-    unknown = set(values) - set(PREP_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown preparation field {sorted(unknown)[0]!r}")
     hours = values.get("prep_hours")
     if hours is not None and not (isinstance(hours, int | float) and 0 <= hours < 1000):
         raise ValueError("hours of preparation must be a number from 0 to 999")
@@ -41,14 +38,7 @@ def save_preparations(con: duckdb.DuckDBPyConnection, changes: list[tuple[str, d
     """Record preparation for several applications: every change is checked first, then all
     are stored in one transaction (a bad one stores none). None clears a value (the tracker's
     shows again)."""
-    for application_id, values in changes:
-        _check_prep(values)
-        if not scalar(con, "SELECT count(*) FROM applications WHERE application_id = ?",
-                      [application_id]):
-            raise ValueError(f"no application {application_id!r}")
-    with transaction(con):
-        for application_id, values in changes:
-            _upsert(con, "preparation_edits", application_id, values, drop_empty=PREP_FIELDS)
+    save_edits(con, "preparation_edits", PREP_FIELDS, _check_prep, changes)
 
 
 def _check_action(theme: str | None, action: str | None, status: str | None) -> None:

@@ -80,18 +80,26 @@ def save_scope(con: duckdb.DuckDBPyConnection, application_id: str, **values) ->
 def save_scopes(con: duckdb.DuckDBPyConnection, changes: list[tuple[str, dict]]) -> None:
     """save_scope for several applications at once: every change is checked first, then
     all are stored in one transaction (a bad one stores none), then the levels refresh."""
+    save_edits(con, "scope_edits", SCOPE_FIELDS, _check_scope, changes)
+    refresh_scope(con)
+
+
+def save_edits(con: duckdb.DuckDBPyConnection, table: str, fields: tuple[str, ...], check,
+               changes: list[tuple[str, dict]]) -> None:
+    """Store the user's values for several applications in a table of edits: every change
+    is checked first (unknown field, ``check(values)``, unknown application), then all are
+    stored in one transaction, so a bad one stores none. A row left empty is removed."""
     for application_id, values in changes:
-        unknown = set(values) - set(SCOPE_FIELDS)
+        unknown = set(values) - set(fields)
         if unknown:
-            raise ValueError(f"unknown scope field {sorted(unknown)[0]!r}")
-        _check_scope(values)
+            raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
+        check(values)
         if not scalar(con, "SELECT count(*) FROM applications WHERE application_id = ?",
                       [application_id]):
             raise ValueError(f"no application {application_id!r}")
     with transaction(con):
         for application_id, values in changes:
-            _upsert(con, "scope_edits", application_id, values, drop_empty=SCOPE_FIELDS)
-    refresh_scope(con)
+            _upsert(con, table, application_id, values, drop_empty=fields)
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, application_id: str, values: dict,
