@@ -449,3 +449,109 @@ def scope_grid(grid: pd.DataFrame) -> go.Figure:
                       "<extra></extra>", hoverongaps=False))
     height = min(520, max(300, 80 + 34 * len(levels)))
     return _layout(fig, "Organisation size", "Title level", height=height, legend=False)
+
+
+# ── coach review ────────────────────────────────────────────────────────────────────────
+
+WITH_COLOR, WITHOUT_COLOR = "#3A82C4", "#A8B1BD"
+
+
+def preparation_effect(df: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of ``queries.preparation_effect``: for each kind of preparation, the
+    share that got further with it and without it, 95% intervals, n in the labels."""
+    if _is_empty(df, "applications"):
+        return empty_figure("No preparation recorded yet: add columns such as Researched or "
+                            "Prep hours to your tracker, or fill them in below.")
+    fig = go.Figure()
+    labels = list(dict.fromkeys(df["label"]))
+    for flag, name, color in ((True, "With it", WITH_COLOR), (False, "Without it",
+                                                                WITHOUT_COLOR)):
+        part = df[df["with_it"] == flag].set_index("label").reindex(labels)
+        rate, low, high = (part[c].astype(float) * 100 for c in ("rate", "low", "high"))
+        hover = [f"{name.lower()}: {int(k) if k == k else 0} of {int(n) if n == n else 0} "
+                 f"{o} ({r:.0f}%)<br>95% interval {lo:.0f}%–{hi:.0f}%" if n == n else
+                 "no applications"
+                 for k, n, o, r, lo, hi in zip(part["successes"], part["applications"],
+                                               part["outcome"], rate, low, high, strict=True)]
+        fig.add_trace(go.Bar(
+            y=labels, x=rate, orientation="h", name=name, marker={"color": color},
+            text=[f"{r:.0f}% of {int(n)}" if n == n else "" for r, n in
+                  zip(rate, part["applications"], strict=True)],
+            textposition="outside", cliponaxis=False,
+            error_x={"type": "data", "symmetric": False, "array": (high - rate).tolist(),
+                     "arrayminus": (rate - low).tolist(), "color": _MUTED, "thickness": 1.2},
+            customdata=hover, hovertemplate="%{y}, %{customdata}<extra></extra>"))
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_xaxes(range=[0, 115], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "Got further (an interview; for questions, the final round)", None,
+                   height=min(420, max(320, 80 + 60 * len(labels))))
+
+
+def weekly_activity(df: pd.DataFrame, goal: int | None = None) -> go.Figure:
+    """Bars of applications sent per week (``queries.weekly_activity``) against the weekly
+    goal, with the preparation and feedback requests the candidate controls as lines and
+    the interviews that came of each week's applications."""
+    if _is_empty(df, "applications"):
+        return empty_figure("No dated applications yet.")
+    weeks = pd.to_datetime(df["week"])
+    fig = go.Figure()
+    met = (df["applications"] >= goal) if goal else pd.Series(True, index=df.index)
+    fig.add_trace(go.Bar(
+        x=weeks, y=df["applications"], name="Applications sent",
+        marker={"color": [WITH_COLOR if m else _rgba(WITH_COLOR, 0.45) for m in met]},
+        hovertemplate="Week of %{x|%d %b}: %{y} applications<extra></extra>"))
+    for column, name, color in (("prepared", "…with preparation recorded", "#2A9D8F"),
+                                ("feedback_asked", "Feedback asked for", "#D9A441"),
+                                ("interviews", "…that reached an interview", "#3BA55C")):
+        fig.add_trace(go.Scatter(
+            x=weeks, y=df[column], name=name, mode="lines+markers",
+            line={"color": color, "width": 2},
+            hovertemplate=f"Week of %{{x|%d %b}}: %{{y}} {name.lstrip('…').lower()}"
+                          "<extra></extra>"))
+    if goal:
+        fig.add_hline(y=goal, line={"dash": "dash", "color": "#E07A5F", "width": 1.5},
+                      annotation_text=f"Goal: {goal} a week", annotation_position="top left",
+                      annotation_font_color="#E07A5F")
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(tickformat="%d %b")
+    return _layout(fig, "Week applied", "Applications")
+
+
+def review_stages(stages: dict) -> go.Figure:
+    """Grouped bars of ``queries.review(...)['stages']``: the share of applications reaching
+    each stage, in the period before the last session and since."""
+    if not stages or not any(v for period in stages.values() for v in period.values()
+                             if v is not None):
+        return empty_figure("No applications in these periods.")
+    fig = go.Figure()
+    order = ["screen", "interview", "final", "offer"]
+    for period, name, color in (("before", "Before the last session", WITHOUT_COLOR),
+                                ("now", "Since the last session", WITH_COLOR)):
+        values = [(stages.get(period, {}).get(s) or 0) * 100 for s in order]
+        fig.add_trace(go.Bar(x=[STAGE_LABELS[s] for s in order], y=values, name=name,
+                             marker={"color": color}, text=[f"{v:.0f}%" for v in values],
+                             textposition="outside", cliponaxis=False,
+                             hovertemplate=f"{name}: %{{y:.0f}}% reached %{{x}}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    return _layout(fig, "Stage reached", "Share of applications")
+
+
+def theme_changes(df: pd.DataFrame) -> go.Figure:
+    """Diverging bars of ``queries.review(...)['themes']``: how many more (or fewer)
+    applications named each reason since the last session than in the period before."""
+    if df is None or df.empty:
+        return empty_figure("No feedback naming a reason in these periods.")
+    df = df.sort_values("change")
+    colors = [ACTIONABLE_COLOR if c else NOT_YOU_COLOR for c in df["controllable"]]
+    fig = go.Figure(go.Bar(
+        x=df["change"], y=df["label"], orientation="h", marker={"color": colors},
+        text=[f"{b} → {n}" for b, n in zip(df["before"], df["now"], strict=True)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text} applications<extra></extra>"))
+    fig.add_vline(x=0, line={"color": _MUTED, "width": 1})
+    span = max(1, int(df["change"].abs().max()))
+    fig.update_xaxes(range=[-span - 1.5, span + 1.5], dtick=1)
+    return _layout(fig, "Fewer ← change in applications naming it → more", None,
+                   height=min(420, max(300, 60 + 26 * len(df))), legend=False)

@@ -754,6 +754,20 @@ def preparation_effect(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
     return frame[columns].reset_index(drop=True)
 
 
+def preparation_table(con: duckdb.DuckDBPyConnection, filters: Filters,
+                      limit: int = 1000) -> pd.DataFrame:
+    """The most recent matching applications (at most ``limit``) with their preparation as
+    shown (the user's answers applied)."""
+    condition, params = where(filters)
+    return _frame(con, f"""
+        SELECT application_id, company, job_title, applied_on, stage_reached, prep_hours,
+               researched, insiders_contacted, referred, questions_prepared, feedback_asked,
+               feedback_received
+        FROM applications_view WHERE {condition}
+        ORDER BY applied_on DESC NULLS LAST, company, job_title, application_id
+        LIMIT {max(0, int(limit))}""", params)
+
+
 def plan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The development plan: one row per action with its theme's label, the session that
     agreed it, and whether it is overdue (target date passed, neither done nor dropped)."""

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.coaching import load_demo_coaching, remove_demo_coaching
 from pipelines.db import scalar, transaction
+from pipelines.edit_tables import _upsert, save_edits
 from pipelines.ingest import ImportReport, ingest_file
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 from pipelines.scope import refresh_scope
@@ -84,38 +86,6 @@ def save_scopes(con: duckdb.DuckDBPyConnection, changes: list[tuple[str, dict]])
     refresh_scope(con)
 
 
-def save_edits(con: duckdb.DuckDBPyConnection, table: str, fields: tuple[str, ...], check,
-               changes: list[tuple[str, dict]]) -> None:
-    """Store the user's values for several applications in a table of edits: every change
-    is checked first (unknown field, ``check(values)``, unknown application), then all are
-    stored in one transaction, so a bad one stores none. A row left empty is removed."""
-    for application_id, values in changes:
-        unknown = set(values) - set(fields)
-        if unknown:
-            raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
-        check(values)
-        if not scalar(con, "SELECT count(*) FROM applications WHERE application_id = ?",
-                      [application_id]):
-            raise ValueError(f"no application {application_id!r}")
-    with transaction(con):
-        for application_id, values in changes:
-            _upsert(con, table, application_id, values, drop_empty=fields)
-
-
-def _upsert(con: duckdb.DuckDBPyConnection, table: str, application_id: str, values: dict,
-            drop_empty: tuple[str, ...] = ()) -> None:
-    """Set these columns of one application's row in a table of edits (inside the caller's
-    transaction); with ``drop_empty``, a row left with all those columns NULL is removed."""
-    con.execute(f"INSERT INTO {table} (application_id, updated_at) "
-                "VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING", [application_id])
-    for column, value in values.items():
-        con.execute(f"UPDATE {table} SET {column} = ?, updated_at = now()::TIMESTAMP "
-                    "WHERE application_id = ?", [value, application_id])
-    if drop_empty:
-        con.execute(f"DELETE FROM {table} WHERE application_id = ? AND "
-                    f"{' AND '.join(f'{c} IS NULL' for c in drop_empty)}", [application_id])
-
-
 def save_profile(con: duckdb.DuckDBPyConnection, **values) -> None:
     """Set the candidate's own current role (current_title, title_level — None to read it
     from the title —, org_size, org_type, org_reach, people_managed); fields not given keep
@@ -167,6 +137,9 @@ def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
                                            "WHERE key = 'demo_profile'"):
             con.execute("DELETE FROM candidate_profile")  # Dana's, set with the demo data
             con.execute("DELETE FROM app_state WHERE key = 'demo_profile'")
+        if scalar(con, "SELECT value FROM app_state WHERE key = 'demo_import_id'") == str(
+                import_id):
+            remove_demo_coaching(con)
         con.execute("DELETE FROM app_state WHERE key = 'demo_import_id' AND value = ?",
                     [str(import_id)])
         con.execute("DROP TABLE _gone")
@@ -186,6 +159,7 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> ImportReport:
         if not scalar(con, "SELECT count(*) FROM candidate_profile"):
             save_profile(con, **SAMPLE_PROFILE)
             con.execute("INSERT OR REPLACE INTO app_state VALUES ('demo_profile', '1')")
+        load_demo_coaching(con)
     return report
 
 
