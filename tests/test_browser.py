@@ -5,9 +5,7 @@ never talked to any host but this computer."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,8 +17,6 @@ from tests.app_server import serving
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
@@ -42,19 +38,6 @@ def _tracker(folder: Path) -> Path:
     return path
 
 
-def _missing(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def _chromium() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        _missing("Chromium is not installed (apt-get install chromium)")
-    return path
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """The dashboard on a free port with a fresh database and HOME; stopped afterwards."""
@@ -63,19 +46,6 @@ def app_url(tmp_path_factory):
             yield url
     except RuntimeError as error:
         pytest.fail(str(error))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install -e '.[test]')")
-    executable = _chromium()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _record_host(hosts: list[str], url: str) -> None:
