@@ -1,6 +1,11 @@
 """Streamlit glue: the one cached database, cached query results, and the sidebar filters
 kept in session state and mirrored to the URL. Pages call these; nothing else here knows
-about charts or SQL."""
+about charts or SQL.
+
+With a coach's workspace ($SILVERLINING_WORKSPACE, set by ``silverlining run --workspace``)
+the database is the client chosen in the sidebar (``choose_client``), one file per client;
+every cache is keyed by the database's path, and switching client forgets everything the
+session held for the client before. Without one, the single database file as before."""
 
 from __future__ import annotations
 
@@ -8,33 +13,71 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+import threading
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, queries
+from dashboard import charts, queries, workspace
 from dashboard.filters import Filters
 from pipelines.db import connect, default_db_path
 from pipelines.edits import demo_import_id, load_demo, remove_import
 from pipelines.ingest import ingest_file
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 
+CLIENT_KEY = "client"  # session state: the chosen client's file name (workspace only)
+_OPENING = threading.Lock()  # the app's connections and the cohort's read-only ones take turns
+
+
+def workspace_folder() -> Path | None:
+    """The coach's workspace folder, or None in the single-file mode."""
+    folder = os.environ.get(workspace.ENV_VAR)
+    return Path(folder).expanduser() if folder else None
+
+
+def current_client() -> workspace.Client | None:
+    """The client chosen in this session (default: the first); None without a workspace or
+    while the workspace holds no client."""
+    folder = workspace_folder()
+    if folder is None:
+        return None
+    clients = workspace.list_clients(folder)
+    chosen = st.session_state.get(CLIENT_KEY)
+    return next((c for c in clients if c.key == chosen), clients[0] if clients else None)
+
 
 def db_path() -> Path:
-    return Path(os.environ.get("SILVERLINING_DB") or default_db_path())
+    """The database of this session: the chosen client's file in a workspace, else
+    $SILVERLINING_DB or the default file."""
+    if workspace_folder() is None:
+        return Path(os.environ.get("SILVERLINING_DB") or default_db_path())
+    if get_script_run_ctx(suppress_warning=True) is None:
+        # No session here (a download's deferred callable runs in another thread): Streamlit
+        # would answer with an empty stand-in session state, that is the first client.
+        raise RuntimeError("Which client? Outside a script run there is no session: take "
+                           "state.db_path() during the run and pass it to state.cursor().")
+    client = current_client()
+    if client is None:  # choose_client stops the app before any page asks
+        raise RuntimeError(f"The workspace {workspace_folder()} holds no client yet.")
+    return client.path
 
 
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> duckdb.DuckDBPyConnection:
-    return connect(path)
+    with _OPENING:
+        return connect(path)
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of the app's one connection: each session (thread) gets its own."""
-    return _database(str(db_path())).cursor()
+def cursor(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A cursor of the app's one connection (to ``path``, by default this session's
+    database): each session (thread) gets its own. Code that runs outside the script run,
+    such as a download button's callable, passes the ``db_path()`` taken during the run."""
+    return _database(str(path or db_path())).cursor()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -92,8 +135,9 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
 
 def ensure_first_run_demo() -> None:
     """On the very first start with an empty database, load the demo tracker (checked once
-    per session, not on every re-run)."""
-    if st.session_state.get("_first_run_checked"):
+    per session, not on every re-run). Never in a workspace: a client's file holds only
+    that client's applications."""
+    if st.session_state.get("_first_run_checked") or workspace_folder() is not None:
         return
     st.session_state["_first_run_checked"] = True
     with cursor() as cur:
@@ -126,7 +170,11 @@ def _init_widgets(options: dict) -> None:
     """Seed the filter widgets once per session from the URL's query parameters."""
     if st.session_state.get("_filters_seeded"):
         return
-    start = Filters.from_params(st.query_params.to_dict())
+    params = st.query_params.to_dict()
+    client = current_client()
+    if client is not None and params.get("client") != _url_name(client):
+        params = {}  # filters in the URL belong to the client the URL names
+    start = Filters.from_params(params)
     lo, hi = options.get("min_date"), options.get("max_date")
     dates = tuple(d for d in (start.date_from or lo, start.date_to or hi) if d)
     st.session_state.update({
@@ -189,7 +237,9 @@ def sidebar_filters() -> Filters:
             st.multiselect("Source", options["sources"], key="f_sources")
         st.text_input("Company or title contains", key="f_search")
     filters = current_filters(options)
-    st.query_params.from_dict(filters.to_params())
+    client = current_client()
+    st.query_params.from_dict({**filters.to_params(),
+                               **({"client": _url_name(client)} if client else {})})
     return filters
 
 
@@ -219,3 +269,104 @@ def nothing_matches() -> None:
     st.info("No applications match. Import a tracker on the **Import** page, or widen the "
             "filters in the sidebar.", icon="🔎")
     st.stop()
+
+
+# ── a coach's workspace: one database per client ────────────────────────────────────────
+
+def _url_name(client: workspace.Client) -> str:
+    return client.key.removesuffix(workspace.SUFFIX)
+
+
+def _forget_client_state() -> None:
+    """Forget everything this session held for the client before (filters, their seeding
+    and date span, the profile form's stamp, table editors, typed text, import reports)
+    and the filters in the URL; only the choice of client stays."""
+    for key in list(st.session_state):
+        if key != CLIENT_KEY:
+            del st.session_state[key]
+    st.query_params.clear()
+
+
+def _switched() -> None:
+    _forget_client_state()
+    client = current_client()
+    if client is not None:
+        st.query_params["client"] = _url_name(client)
+
+
+def _create_client() -> None:
+    try:
+        client = workspace.create_client(workspace_folder(), st.session_state.get(
+            "new_client_name", ""))
+    except (ValueError, OSError) as exc:
+        st.session_state["_client_error"] = str(exc)
+        return
+    st.session_state[CLIENT_KEY] = client.key
+    _switched()
+    st.session_state["_client_created"] = client.name
+
+
+def choose_client() -> None:
+    """With a workspace: the sidebar's "Client" selector and "New client" form; while the
+    workspace holds no client, a prompt to create one, and the app stops there. Switching
+    client forgets the session's state (``_forget_client_state``). Without a workspace:
+    nothing."""
+    folder = workspace_folder()
+    if folder is None:
+        return
+    clients = workspace.list_clients(folder)
+    keys = [c.key for c in clients]
+    chosen = st.session_state.get(CLIENT_KEY)
+    if chosen is None:  # a new session: the client the URL names, else the first
+        chosen = st.query_params.get("client", "") + workspace.SUFFIX
+    elif chosen not in keys:  # its file went away: start afresh on another client
+        _forget_client_state()
+    if keys:
+        st.session_state[CLIENT_KEY] = chosen if chosen in keys else keys[0]
+    shown = Counter(c.name for c in clients)  # two files showing one name: say which file
+    names = {c.key: c.name if shown[c.name] == 1 else f"{c.name} ({c.key})" for c in clients}
+    with st.sidebar:
+        if clients:
+            st.selectbox("Client", keys, key=CLIENT_KEY, format_func=names.get,
+                         on_change=_switched, help=f"One database per client in {folder}")
+        with st.expander("New client", expanded=not clients):
+            with st.form("new_client", border=False):
+                st.text_input("Name", key="new_client_name", placeholder="e.g. Dana Smith")
+                st.form_submit_button("Create", on_click=_create_client)
+        if error := st.session_state.pop("_client_error", None):
+            st.error(error, icon="⚠️")
+        if created := st.session_state.pop("_client_created", None):
+            st.success(f"{created} created: import their tracker on the Import page.")
+    if not clients:
+        st.title("Silver Lining")
+        st.info(f"The workspace {folder} holds no client yet. Create one with **New client** "
+                "in the sidebar.", icon="👋")
+        st.stop()
+
+
+def _folder_stamp(folder: Path) -> tuple:
+    """What the workspace's files look like now: a write to any client changes it."""
+    stamp = []
+    for path in folder.glob(f"*{workspace.SUFFIX}*"):
+        try:
+            info = path.stat()
+        except OSError:  # gone meanwhile
+            continue
+        stamp.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(stamp))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cohort(folder: str, current: str, stamp: tuple) -> workspace.Cohort | None:
+    with _OPENING:
+        return workspace.cohort(folder, current)
+
+
+def cohort() -> workspace.Cohort | None:
+    """The chosen client's cohort (``workspace.cohort``): medians over the workspace's other
+    clients, cached per workspace, client and state of the files; None without a workspace
+    or below five clients."""
+    folder = workspace_folder()
+    if folder is None or current_client() is None:
+        return None
+    return _cohort(str(folder), str(db_path()), _folder_stamp(folder))

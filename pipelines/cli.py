@@ -7,6 +7,7 @@ database is left as it was.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -48,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", help="database file (default as for ingest)")
     run.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
     run.add_argument("--headless", action="store_true", help="do not open a browser")
+    run.add_argument("--workspace", metavar="FOLDER",
+                     help="a coach's workspace: one database file per client in FOLDER "
+                          "(instead of --db)")
+    report = sub.add_parser("report", help="write a report for your coach: one HTML file that "
+                                           "opens offline")
+    report.add_argument("--db", help="database file (default as for ingest)")
+    report.add_argument("--out", required=True, metavar="FILE.html", help="the file to write")
+    report.add_argument("--since", metavar="YYYY-MM-DD",
+                        help="only applications sent on or after this day")
+    report.add_argument("--title", help="the report's title (default: Job search report)")
     ingest.add_argument("--dates", choices=("dmy", "mdy"),
                         help="how to read dates like 4/3/2025: dmy = 4 March, mdy = April 3 "
                              "(default: proved from the dates, else guessed from the file)")
@@ -77,6 +88,51 @@ def _ingest(args: argparse.Namespace) -> int:
     return status
 
 
+def _report(args: argparse.Namespace) -> int:
+    """Write the coach's report from the database opened read-only."""
+    try:
+        since = dt.date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        print(f"silverlining: --since takes a date as YYYY-MM-DD (e.g. 2025-03-01), not "
+              f"{args.since!r}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    out = Path(args.out).expanduser()
+    problem = ("it is a folder" if out.is_dir() else
+               f"the folder {out.parent} does not exist" if not out.parent.is_dir() else
+               f"the folder {out.parent} is not writable" if not os.access(out.parent, os.W_OK)
+               else "")
+    if problem:
+        print(f"silverlining: cannot write the report to {out}: {problem}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    db = Path(args.db).expanduser() if args.db else default_db_path()
+    if not db.is_file():
+        print(f"silverlining: there is no database at {db}; import a tracker first "
+              "(silverlining ingest FILE).", file=sys.stderr)
+        return EXIT_DB
+    from dashboard.report import build_report  # plotly and pandas: only for this command
+
+    try:
+        with connect(db, read_only=True) as con:
+            page = build_report(con, since, args.title)
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        reason = ("it is open in the dashboard or another program, and DuckDB lets no other "
+                  "program read it meanwhile: download the report in the app (Coach review), "
+                  "or stop the dashboard and run this again" if "lock" in first.lower() else
+                  "it was made by an older version: open it once with silverlining run, then "
+                  "run this again" if isinstance(exc, duckdb.CatalogException) else first)
+        print(f"silverlining: cannot read the database {db}: {reason}.", file=sys.stderr)
+        return EXIT_DB
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        print(f"silverlining: cannot write the report to {out}: {exc.strerror or exc}.",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Report written to {out} ({len(page.encode()) / 1e6:.1f} MB, opens offline).")
+    return 0
+
+
 def streamlit_command(port: int) -> list[str]:
     """The command that serves the dashboard: on 127.0.0.1 only, usage statistics off, no
     developer controls in the toolbar, and headless (Streamlit's own first-run e-mail prompt
@@ -92,8 +148,14 @@ def streamlit_command(port: int) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     """Serve the dashboard until Ctrl+C; open it in the browser once it answers."""
+    if args.db and args.workspace:
+        print("silverlining: give --db or --workspace, not both.", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.db:
         os.environ["SILVERLINING_DB"] = str(Path(args.db).expanduser().resolve())
+        os.environ.pop("SILVERLINING_WORKSPACE", None)  # --db means the single-file mode
+    if args.workspace:
+        os.environ["SILVERLINING_WORKSPACE"] = str(Path(args.workspace).expanduser().resolve())
     url = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(streamlit_command(args.port), stdin=subprocess.DEVNULL)
     print(f"Silver Lining: {url} (Ctrl+C to stop)", flush=True)
@@ -126,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "ingest":
             return _ingest(args)
+        if args.command == "report":
+            return _report(args)
     except IngestError as exc:
         print(f"silverlining: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
