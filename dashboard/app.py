@@ -17,6 +17,7 @@ from dashboard import state  # noqa: E402
 st.set_page_config(page_title="Silver Lining", page_icon="🌤️", layout="wide",
                    initial_sidebar_state="expanded")
 
+state.choose_client()  # a coach's workspace only: which client's database
 state.ensure_first_run_demo()
 state.keep_filters()
 
@@ -25,6 +26,9 @@ pages = [
     st.Page("views/stages.py", title="Rejection stages", icon="🪜"),
     st.Page("views/themes.py", title="Feedback themes", icon="💬"),
     st.Page("views/scope.py", title="Scope fit", icon="🎯"),
+    st.Page("views/preparation.py", title="Preparation", icon="🧰"),
+    st.Page("views/plan.py", title="Development plan", icon="📋"),
+    st.Page("views/review.py", title="Coach review", icon="🗓️"),
     st.Page("views/applications.py", title="Applications", icon="🗂️"),
     st.Page("views/import_data.py", title="Import", icon="📥"),
 ]

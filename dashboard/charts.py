@@ -503,12 +503,13 @@ def weekly_activity(df: pd.DataFrame, goal: int | None = None) -> go.Figure:
         hovertemplate="Week of %{x|%d %b}: %{y} applications<extra></extra>"))
     for column, name, color in (("prepared", "…with preparation recorded", "#2A9D8F"),
                                 ("feedback_asked", "Feedback asked for", "#D9A441"),
-                                ("interviews", "…that reached an interview", "#3BA55C")):
+                                ("interviews", "…that reached an interview", "#7E57C2")):
+        smooth = df[column].rolling(4, min_periods=1).mean()  # a trend, not weekly noise
         fig.add_trace(go.Scatter(
-            x=weeks, y=df[column], name=name, mode="lines+markers",
-            line={"color": color, "width": 2},
-            hovertemplate=f"Week of %{{x|%d %b}}: %{{y}} {name.lstrip('…').lower()}"
-                          "<extra></extra>"))
+            x=weeks, y=smooth, name=f"{name} (4-week average)", mode="lines",
+            line={"color": color, "width": 2.5}, customdata=df[column],
+            hovertemplate=f"Week of %{{x|%d %b}}: %{{customdata}} {name.lstrip('…').lower()}"
+                          " (average %{y:.1f})<extra></extra>"))
     if goal:
         fig.add_hline(y=goal, line={"dash": "dash", "color": "#E07A5F", "width": 1.5},
                       annotation_text=f"Goal: {goal} a week", annotation_position="top left",

@@ -25,6 +25,8 @@ from tests.app_server import serving  # noqa: E402
 OUT = REPO / "docs" / "screenshots"
 PAGES = [("overview.png", "Overview"), ("stages.png", "Rejection stages"),
          ("themes.png", "Feedback themes"), ("scope.png", "Scope fit"),
+         ("preparation.png", "Preparation"), ("plan.png", "Development plan"),
+         ("review.png", "Coach review"),
          ("applications.png", "Applications"), ("import.png", "Import")]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -102,6 +102,7 @@ def test_review_page_compares_since_the_last_session(database):
     at = _app(REVIEW)
     assert not at.exception, at.exception
     assert at.subheader[0].value.startswith("Since the last session (18 Jul 2025)")
+    assert len(at.get("download_button")) == 1  # the report for the coach
     (since,), = _sql(database, "SELECT count(*) FROM applications_view "
                                "WHERE applied_on >= DATE '2025-07-18'")
     assert at.metric[0].value == str(since)

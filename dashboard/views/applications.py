@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state
+from dashboard.exports import safe_csv
 from pipelines.edits import save_annotation
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 
@@ -24,6 +25,11 @@ if table.empty:
 
 more = (f" The {SHOWN:,} most recent of {total:,} are shown; search or filter to find "
         "others." if total > len(table) else "")
+st.download_button("Download as CSV", lambda: safe_csv(table.drop(columns=["application_id"])),
+                   file_name="applications.csv", mime="text/csv", on_click="ignore",
+                   key="applications_csv",
+                   help="The applications shown, for a spreadsheet. Cells that a spreadsheet "
+                        "would run as a formula are made harmless.")
 st.caption(f"{total:,} applications.{more} Change a stage or outcome, or add feedback and "
            "notes, then save: your edits are kept apart from the imported data, so "
            "importing an updated tracker never undoes them. ✏️ marks edited rows.")

@@ -72,8 +72,8 @@ with left:
     st.plotly_chart(charts.weekly_activity(activity, goal), width="stretch",
                     key="weekly_activity")
 st.caption("Rejection is normal; what you control is the work. Bars: applications sent each "
-           "week (faded below your goal). Lines: how many of them had preparation recorded, "
-           "feedback asked for, and reached an interview.")
+           "week (faded below your goal). Lines, as 4-week averages: how many of them had "
+           "preparation recorded, feedback asked for, and reached an interview.")
 
 st.subheader("Record your preparation")
 table = state.query("preparation_table", filters, limit=SHOWN)

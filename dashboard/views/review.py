@@ -10,6 +10,8 @@ import html
 import streamlit as st
 
 from dashboard import charts, state
+from dashboard.cohort_view import draw_cohort
+from dashboard.report import build_report
 from pipelines.coaching import add_session, delete_session
 
 st.title("Coach review")
@@ -57,6 +59,22 @@ def _delta(now, before, percent: bool = False) -> str | None:
     return f"{change:+.0f}{' pts' if percent else ''}"
 
 
+REPORT_PATH = state.db_path()  # taken now: the button's function runs outside the session
+
+
+def _report_bytes() -> bytes:
+    """The report, built when the button is pressed (on its own cursor: another thread)."""
+    with state.cursor(REPORT_PATH) as cur:
+        return build_report(cur, since=filters.date_from).encode("utf-8")
+
+
+left, right = st.columns([3, 1])
+left.caption("Everything below, with the Sankey, themes, scope fit and the plan, in one file "
+             "to read after the session: it opens in any browser, offline.")
+right.download_button("Download the report for your coach", _report_bytes,
+                      file_name=f"silverlining-report-{dt.date.today():%Y-%m-%d}.html",
+                      mime="text/html", on_click="ignore", key="report_download",
+                      width="stretch")
 _record_session()
 sessions = state.query("sessions")
 review = state.query("review", filters)
@@ -104,6 +122,8 @@ else:
         for row in review["overdue"].itertuples():
             st.markdown(f"⏰ {html.escape(row.label)}: {html.escape(row.action)} "
                         f"(target {row.target_on:%d %b})")
+
+draw_cohort()  # a coach's workspace only: this client beside the median of the others
 
 if not sessions.empty:
     st.subheader("Session notes")
