@@ -172,3 +172,27 @@ def test_weekly_goal_and_activity(coached):
     # the week of Monday 3 March holds Delta alone: researched, asked for feedback
     week = weeks.loc[pd.Timestamp(2025, 3, 3)]
     assert week[["applications", "prepared", "feedback_asked"]].tolist() == [1, 1, 1]
+
+
+def test_plan_sessions_and_preparation_survive_reimport_and_removing_another_import(
+        coached, tmp_path):
+    """Plan actions, session notes, the goal and preparation typed in the app stay when the
+    tracker is imported again and when an import of another file is removed."""
+    from pipelines.edits import remove_import
+
+    add_session(coached, D(2025, 3, 1), "Notes typed in the app",
+                [("leadership", "Write three stories", D(2025, 3, 15))])
+    add_action(coached, "compensation", "Research the bands")
+    set_weekly_goal(coached, 4)
+    save_preparations(coached, [(_ids(coached)["Zeta"], {"researched": True})])
+    other = ingest_file(coached, write_text(tmp_path, "other.csv",
+                                            "Company,Job Title,Date Applied,Status\n"
+                                            "Omega,Analyst,2025-04-01,Applied\n"))
+    ingest_file(coached, write_text(tmp_path, "t2.csv", TRACKER + "Theta,Analyst,2025-04-02,"
+                                    "Applied,,,,,,,\n"))
+    remove_import(coached, other.import_id)
+    assert q.sessions(coached)["notes"].tolist() == ["Notes typed in the app"]
+    assert sorted(q.plan(coached)["action"]) == ["Research the bands", "Write three stories"]
+    assert weekly_goal(coached) == 4
+    assert coached.execute("SELECT researched FROM applications_view WHERE company = 'Zeta'"
+                           ).fetchall() == [(True,)]
