@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -157,6 +158,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.workspace:
         os.environ["SILVERLINING_WORKSPACE"] = str(Path(args.workspace).expanduser().resolve())
     url = f"http://127.0.0.1:{args.port}"
+    signal.signal(signal.SIGTERM, _interrupt)  # 'kill' stops the server too, as Ctrl+C does
     server = subprocess.Popen(streamlit_command(args.port), stdin=subprocess.DEVNULL)
     print(f"Silver Lining: {url} (Ctrl+C to stop)", flush=True)
     try:
@@ -164,9 +166,18 @@ def _run(args: argparse.Namespace) -> int:
             webbrowser.open(url)
         return server.wait()
     except KeyboardInterrupt:
-        server.terminate()
-        server.wait(timeout=10)
         return 0
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _answers(url: str, server: subprocess.Popen, seconds: float = 30) -> bool:

@@ -226,3 +226,43 @@ def test_run_serves_on_localhost_without_telemetry_or_developer_controls():
     assert options["--browser.gatherUsageStats"] == "false"
     assert options["--client.toolbarMode"] == "minimal"
     assert options["--server.headless"] == "true"
+
+
+def test_stopping_run_with_sigterm_stops_the_dashboard_too(tmp_path):
+    """'kill' on `silverlining run` (SIGTERM, as a service manager or a test sends) stops the
+    Streamlit server it started, so no server is left holding the database."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    from tests.app_server import free_port
+
+    port = free_port()
+    env = {**os.environ, "HOME": str(tmp_path)}
+    run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--db",
+                            str(tmp_path / "db.duckdb"), "--port", str(port), "--headless"],
+                           cwd=Path(__file__).resolve().parents[1], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def answers() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return True
+        except OSError:
+            return False
+
+    try:
+        deadline = time.monotonic() + 60
+        while not answers():
+            assert time.monotonic() < deadline and run.poll() is None, "the app did not start"
+            time.sleep(0.5)
+        run.send_signal(signal.SIGTERM)
+        run.wait(timeout=20)
+        deadline = time.monotonic() + 15
+        while answers() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not answers(), "the Streamlit server outlived `silverlining run`"
+    finally:
+        if run.poll() is None:
+            run.kill()
