@@ -215,6 +215,9 @@ class _Server:
     def wait(self, timeout=None):
         return 0
 
+    def poll(self):
+        return 0  # already finished: nothing to stop
+
 
 def test_run_with_a_workspace_sets_it_for_the_dashboard(tmp_path, monkeypatch):
     """`run --workspace` hands the folder to the dashboard; with --db as well it is refused."""
