@@ -276,7 +276,19 @@ def _theme_pattern(phrases: list[str]) -> str:
 
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern: 'a|b(c|d)' → ['a', 'b(c|d)']."""
-    parts, depth, start, i = [], 0, 0, 0
+    parts, start = [], 0
+    for i, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _structure(pattern: str, start: int = 0):
+    """(index, character, group depth after it) for each character of a pattern from
+    ``start`` that can open, close or split a group: escapes and [...] sets are skipped."""
+    depth, i = 0, start
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -286,12 +298,8 @@ def _alternatives(pattern: str) -> list[str]:
             i = _set_end(pattern, i)
             continue
         depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
+        yield i, char, depth
         i += 1
-    parts.append(pattern[start:])
-    return parts
 
 
 def _set_end(pattern: str, start: int) -> int:
@@ -508,20 +516,8 @@ def _re2_pattern(pattern: str) -> str:
 
 def _group_end(pattern: str, start: int) -> int:
     """Index just past the group that opens at ``start`` (escapes and [...] sets skipped)."""
-    depth, i = 0, start
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _set_end(pattern, i)
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        i += 1
-        if depth == 0:
-            return i
-    return len(pattern)
+    return next((i + 1 for i, _, depth in _structure(pattern, start) if depth == 0),
+                len(pattern))
 
 
 def _candidates(folded: list[str], codebook: Codebook) -> list[list[str]]:
