@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
+import shutil
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -92,17 +93,36 @@ def query(name: str, filters: Filters | None = None, **kwargs) -> Any:
     return _cached(str(db_path()), name, filters, tuple(sorted(kwargs.items())))
 
 
+UPLOADS = ".silverlining-uploads"  # beside the databases: one folder per database
+UPLOAD_DAYS = 1  # uploads of a database untouched this long are removed on the next upload
+
+
 def upload_path(upload) -> Path:
-    """The uploaded bytes in a private temporary file named as uploaded, one folder per
-    content: written once, not on every re-run of the page."""
+    """The uploaded bytes in a private file named as uploaded, beside this session's
+    database (``<folder>/.silverlining-uploads/<database file>/<content hash>/``): never in a
+    folder another client's session reads, never outside the data folder. Written once, not
+    on every re-run of the page; this database's uploads older than a day are removed."""
     data = upload.getvalue()
-    root = Path(tempfile.gettempdir()) / f"silverlining-uploads-{os.getuid()}"
-    root.mkdir(mode=0o700, exist_ok=True)
+    database = db_path()
+    root = database.parent / UPLOADS / database.name
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = root / hashlib.sha256(data).hexdigest()[:16] / Path(upload.name).name
     if not path.exists():
-        path.parent.mkdir(exist_ok=True)
+        _remove_old_uploads(root)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         path.write_bytes(data)
+        path.chmod(0o600)
     return path
+
+
+def _remove_old_uploads(root: Path) -> None:
+    limit = time.time() - UPLOAD_DAYS * 86_400
+    for folder in root.iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # gone meanwhile
+            continue
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

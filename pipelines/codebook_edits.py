@@ -143,7 +143,8 @@ def suggest_themes(con: duckdb.DuckDBPyConnection, min_count: int = 2, limit: in
               (SELECT application_id FROM application_themes)""").fetchall()]
     rows, used = None, "terms"
     if method != "terms" and len(untagged) >= max(min_count, 2):
-        rows = _grouped_by_meaning(untagged, min_count, explicit=method == "embeddings")
+        rows = _grouped_by_meaning(untagged, min_count, explicit=method == "embeddings",
+                                   scope=_database_path(con))
         used = "embeddings"
     if rows is None:
         rows, used = _grouped_by_terms(untagged, min_count), "terms"
@@ -166,8 +167,16 @@ def _grouped_by_terms(untagged: list[str], min_count: int) -> list[tuple[str, in
             if len(texts) >= min_count]
 
 
-def _grouped_by_meaning(untagged: list[str], min_count: int,
-                        explicit: bool) -> list[tuple[str, int, list[str]]] | None:
+def _database_path(con: duckdb.DuckDBPyConnection) -> str:
+    """The file of the connection's database ("" in memory): what keeps one client's cached
+    vectors apart from another's."""
+    found = con.execute("SELECT path FROM duckdb_databases() "
+                        "WHERE database_name = current_database()").fetchall()
+    return str(found[0][0] or "") if found else ""
+
+
+def _grouped_by_meaning(untagged: list[str], min_count: int, explicit: bool,
+                        scope: str = "") -> list[tuple[str, int, list[str]]] | None:
     """Groups of texts close in meaning, each named by the term its texts share most; None
     when the embeddings cannot be used (the caller then groups by terms)."""
     from pipelines import embeddings
@@ -184,7 +193,7 @@ def _grouped_by_meaning(untagged: list[str], min_count: int,
         return None
     texts = sorted(untagged)
     try:
-        labels = embeddings.group_texts(texts)
+        labels = embeddings.group_texts(texts, scope=scope)
     except Exception as error:  # any failure of the optional model: fall back, say why
         logger.warning("Could not group feedback by meaning (%s: %s); grouping by shared "
                        "words instead.", type(error).__name__, error)

@@ -49,16 +49,17 @@ def available() -> bool:
         return False
 
 
-def group_texts(texts: Sequence[str], encode: Encoder | None = None) -> list[int]:
+def group_texts(texts: Sequence[str], encode: Encoder | None = None, scope: str = "") -> list[int]:
     """A group number per text (numbered in order of first appearance): texts whose vectors
     are close in cosine distance share a group (average linkage, ``DISTANCE_THRESHOLD``); a
     text may be alone in its group. ``encode`` maps texts to one vector each; by default the
-    bundled model, loaded once per process. Raises ``EmbeddingsUnavailable`` when the
-    default model cannot be used."""
+    bundled model, loaded once per process, remembering vectors per ``scope`` (the client's
+    database: no client's texts are kept where another client's grouping looks). Raises
+    ``EmbeddingsUnavailable`` when the default model cannot be used."""
     texts = list(texts)
     if len(texts) < 2:
         return [0] * len(texts)
-    vectors = np.asarray((encode or default_encoder())(texts), dtype=np.float64)
+    vectors = np.asarray((encode or default_encoder(scope))(texts), dtype=np.float64)
     if vectors.ndim != 2 or len(vectors) != len(texts):
         raise ValueError(f"the encoder returned shape {vectors.shape} for {len(texts)} texts")
     from sklearn.cluster import AgglomerativeClustering
@@ -73,7 +74,7 @@ def group_texts(texts: Sequence[str], encode: Encoder | None = None) -> list[int
 
 _lock = threading.Lock()
 _model: object | None = None  # the loaded model, or the EmbeddingsUnavailable that refused it
-_vectors: dict[str, np.ndarray] = {}
+_vectors: dict[str, dict[str, np.ndarray]] = {}  # scope -> text -> vector
 
 
 def check_weights(path: Path, expected: str | None = None) -> None:
@@ -122,22 +123,25 @@ def _model_or_raise() -> object:
         return _model
 
 
-def default_encoder() -> Encoder:
+def default_encoder(scope: str = "") -> Encoder:
     """The bundled model as an encoder (unit vectors), loaded and hash-checked on first use,
-    remembering the vectors of recent texts. Raises ``EmbeddingsUnavailable``."""
+    remembering the vectors of recent texts of this ``scope`` only (one client's database):
+    a scope never reads another's. Raises ``EmbeddingsUnavailable``."""
     model = _model_or_raise()
 
     def encode(texts: list[str]) -> np.ndarray:
         with _lock:
-            known = {t: _vectors[t] for t in texts if t in _vectors}
+            kept = _vectors.setdefault(scope, {})
+            known = {t: kept[t] for t in texts if t in kept}
             missing = [t for t in dict.fromkeys(texts) if t not in known]
             if missing:
                 fresh = model.encode(missing, batch_size=32, normalize_embeddings=True,
                                      show_progress_bar=False, convert_to_numpy=True)
                 known.update(zip(missing, fresh, strict=True))
-                if len(_vectors) + len(missing) > _CACHE_SIZE:
+                if sum(map(len, _vectors.values())) + len(missing) > _CACHE_SIZE:
                     _vectors.clear()
-                _vectors.update(zip(missing, fresh, strict=True))
+                    kept = _vectors.setdefault(scope, {})
+                kept.update(zip(missing, fresh, strict=True))
         return np.stack([known[t] for t in texts])
 
     return encode

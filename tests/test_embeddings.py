@@ -56,7 +56,7 @@ def _same(frame: pd.DataFrame) -> pd.DataFrame:
 def fake_model(monkeypatch):
     """The extra counts as installed and the default encoder is the fake one."""
     monkeypatch.setattr(embeddings, "available", lambda: True)
-    monkeypatch.setattr(embeddings, "default_encoder", lambda: _fake_encode)
+    monkeypatch.setattr(embeddings, "default_encoder", lambda scope="": _fake_encode)
 
 
 @needs_sklearn
@@ -123,7 +123,7 @@ def test_a_failing_model_falls_back_to_terms(con, tmp_path, monkeypatch, caplog,
     else:
         def encode(texts):
             raise RuntimeError("out of memory")
-        monkeypatch.setattr(embeddings, "default_encoder", lambda: encode)
+        monkeypatch.setattr(embeddings, "default_encoder", lambda scope="": encode)
     _ingest(con, tmp_path, ["Weak portfolio samples", "Portfolio samples too academic"])
     with caplog.at_level(logging.WARNING, logger="pipelines.codebook_edits"):
         for method in ("auto", "embeddings"):
@@ -194,3 +194,23 @@ def test_the_real_model_groups_paraphrases_offline(monkeypatch):
     assert groups[0] == groups[1] == groups[2]
     assert groups[3] != groups[0] and groups[4] != groups[0]
     assert attempts == []
+
+
+def test_remembered_vectors_belong_to_one_database(monkeypatch):
+    """A text encoded for one client's database is encoded again for another: the vector
+    cache of one scope is never read by another."""
+    calls: list[list[str]] = []
+
+    class Model:
+        def encode(self, texts, **_):
+            calls.append(list(texts))
+            return np.array([VECTORS[t] for t in texts])
+
+    monkeypatch.setattr(embeddings, "_model", Model())
+    monkeypatch.setattr(embeddings, "_vectors", {})
+    embeddings.default_encoder("/ws/a.duckdb")(PARAPHRASES)
+    embeddings.default_encoder("/ws/a.duckdb")(PARAPHRASES)
+    assert calls == [PARAPHRASES]  # the second call for a.duckdb is answered from memory
+    embeddings.default_encoder("/ws/b.duckdb")(PARAPHRASES)
+    assert calls == [PARAPHRASES, PARAPHRASES]
+    assert set(embeddings._vectors) == {"/ws/a.duckdb", "/ws/b.duckdb"}

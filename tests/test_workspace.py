@@ -427,3 +427,23 @@ def test_draw_cohort_shows_medians_and_no_other_client(cohort_folder, monkeypatc
     at.run()
     assert not at.get("plotly_chart")
     assert any("appears from 5 clients" in c.value for c in at.caption)
+
+
+def test_an_upload_is_kept_beside_its_own_client_only(two_clients, tmp_path):
+    """A file uploaded for client B is written under B's uploads folder in the workspace,
+    private to the user, and nowhere another client's session (or the temp folder) looks."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.selectbox(key="client").set_value("beta-client.duckdb").run()
+    at.switch_page("views/import_data.py").run()
+    at.get("file_uploader")[0].set_value(
+        ("extra.csv", _tracker(("Quillon", "Brassica", "Tamarind", "Archivist")).encode(),
+         "text/csv")).run()
+    assert not at.exception, at.exception
+    uploads = two_clients["beta"].parent / ".silverlining-uploads"
+    kept = [p for p in uploads.rglob("*") if p.is_file()]
+    assert [p.name for p in kept] == ["extra.csv"]
+    assert kept[0].relative_to(uploads).parts[0] == "beta-client.duckdb"
+    assert kept[0].stat().st_mode & 0o077 == 0  # readable by the user only
+    assert [c.key for c in workspace.list_clients(uploads.parent)] == [
+        "alpha-client.duckdb", "beta-client.duckdb"]  # the folder is not taken for a client
