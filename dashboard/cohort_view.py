@@ -21,6 +21,12 @@ CLIENT, MEDIAN = "This client", "Median of the other clients"
 MAX_THEMES = 12
 
 
+def _percent(value: float) -> str:
+    """A share in percent for a bar's label: whole percents, one decimal below 1% so that a
+    small share is not labelled 0%."""
+    return f"{value:.1f}%" if 0 < value < 0.95 else f"{value:.0f}%"
+
+
 def _bars(fig: go.Figure, labels: list[str], client: list[float], median: list[float],
           orientation: str = "v") -> None:
     for name, values, color in ((CLIENT, client, WITH_COLOR), (MEDIAN, median, WITHOUT_COLOR)):
@@ -28,7 +34,7 @@ def _bars(fig: go.Figure, labels: list[str], client: list[float], median: list[f
         axes = {"x": labels, "y": percents} if orientation == "v" else {"x": percents,
                                                                         "y": labels}
         fig.add_trace(go.Bar(**axes, name=name, orientation=orientation,
-                             marker={"color": color}, text=[f"{v:.0f}%" for v in percents],
+                             marker={"color": color}, text=[_percent(v) for v in percents],
                              textposition="outside", cliponaxis=False,
                              hovertemplate=f"{name}: %{{text}}<extra></extra>"))
     fig.update_layout(barmode="group")

@@ -23,18 +23,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(folder: Path, seconds: float = 60) -> Iterator[str]:
-    """The app's URL once it answers its health check. Raises RuntimeError, with the app's
-    log, when it exits or does not answer within ``seconds``."""
+def serving(folder: Path, seconds: float = 60,
+            workspace: Path | None = None) -> Iterator[str]:
+    """The app's URL once it answers its health check: on a fresh database in ``folder``,
+    or on a coach's ``workspace`` folder. Raises RuntimeError, with the app's log, when it
+    exits or does not answer within ``seconds``."""
     home = folder / "home"
     home.mkdir(exist_ok=True)
     db, port = folder / "app.duckdb", free_port()
     env = {**os.environ, "HOME": str(home), "SILVERLINING_DB": str(db)}
     log_path = folder / "app.log"
+    source = ["--workspace", str(workspace)] if workspace else ["--db", str(db)]
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "run", "--db", str(db), "--port",
-             str(port), "--headless"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "pipelines.cli", "run", *source, "--port", str(port),
+             "--headless"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
             _wait(url, process, seconds, log_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import workspace
+from dashboard import cohort_view, workspace
 from pipelines import cli
 from pipelines.db import connect
 from pipelines.edits import demo_import_id
@@ -447,3 +447,10 @@ def test_an_upload_is_kept_beside_its_own_client_only(two_clients, tmp_path):
     assert kept[0].stat().st_mode & 0o077 == 0  # readable by the user only
     assert [c.key for c in workspace.list_clients(uploads.parent)] == [
         "alpha-client.duckdb", "beta-client.duckdb"]  # the folder is not taken for a client
+
+
+@pytest.mark.parametrize(("percent", "label"), [(0.0, "0%"), (0.5, "0.5%"), (0.94, "0.9%"),
+                                                (0.96, "1%"), (14.5, "14%"), (100.0, "100%")])
+def test_cohort_bar_labels_never_call_a_small_share_zero(percent, label):
+    """A bar's label shows one decimal below 1%, so a share above nothing never reads 0%."""
+    assert cohort_view._percent(percent) == label

@@ -68,10 +68,10 @@ def _report_bytes() -> bytes:
         return build_report(cur, since=filters.date_from).encode("utf-8")
 
 
-left, right = st.columns([3, 1])
+left, right = st.columns([5, 2])
 left.caption("Everything below, with the Sankey, themes, scope fit and the plan, in one file "
              "to read after the session: it opens in any browser, offline.")
-right.download_button("Download the report for your coach", _report_bytes,
+right.download_button("Download the report (HTML)", _report_bytes,
                       file_name=f"silverlining-report-{dt.date.today():%Y-%m-%d}.html",
                       mime="text/html", on_click="ignore", key="report_download",
                       width="stretch")
