@@ -3,12 +3,17 @@
 Run from anywhere: ``python docs/take_screenshots.py``. Starts the app on a fresh temporary
 database (so it loads the demo tracker), opens each page at 1400x1000 in headless Chromium
 (Debian's /usr/bin/chromium, or $CHROMIUM) and writes full-page PNGs to docs/screenshots/.
+
+``python docs/take_screenshots.py --workspace FOLDER --client NAME`` instead serves a coach's
+workspace, chooses that client and writes only ``cohort.png``: the "Beside the other
+clients" part of the Coach review page (it needs five clients with applications).
 Needs playwright (pip install -e '.[test]') and, for the icons, an emoji font
 (apt-get install fonts-noto-color-emoji).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -68,9 +73,41 @@ def upload(page, folder: Path) -> None:
     settle(page)
 
 
+def _chromium() -> str:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def cohort(folder: Path, client: str) -> None:
+    """cohort.png: the cohort part of Coach review for ``client`` of the workspace."""
+    with tempfile.TemporaryDirectory(prefix="silverlining-shots-") as tmp:
+        with serving(Path(tmp), workspace=folder) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=_chromium(),
+                                                 args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            settle(page)
+            page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+            page.get_by_role("option", name=client, exact=True).click()
+            settle(page)
+            page.locator('[data-testid="stSidebarNav"] a').filter(
+                has_text="Coach review").first.click()
+            settle(page)
+            height = page.locator('[data-testid="stMain"]').evaluate(
+                "main => main.scrollHeight")
+            page.set_viewport_size({"width": 1400, "height": max(1000, height)})
+            settle(page)
+            top = page.get_by_role("heading", name="Beside the other clients").bounding_box()
+            main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+            page.screenshot(path=str(OUT / "cohort.png"), full_page=True,
+                            clip={"x": main["x"], "y": top["y"] - 16, "width": main["width"],
+                                  "height": main["y"] + main["height"] - top["y"] + 16})
+            browser.close()
+    print(f"wrote {(OUT / 'cohort.png').relative_to(REPO)}")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    chromium = _chromium()
     with tempfile.TemporaryDirectory(prefix="silverlining-shots-") as tmp:
         with serving(Path(tmp)) as url:
             with sync_playwright() as playwright:
@@ -100,4 +137,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--workspace", type=Path, help="a coach's workspace folder")
+    arguments.add_argument("--client", help="the client to show, as named in the app")
+    given = arguments.parse_args()
+    if given.workspace:
+        cohort(given.workspace, given.client or "")
+    else:
+        main()

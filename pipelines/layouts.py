@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.errors import MappingError, NoApplications
-from pipelines.mapping import Mapping, normalize_header
+from pipelines.mapping import SECOND_STATUS, Mapping, normalize_header
 from pipelines.normalize.dates import parse_dates
 from pipelines.normalize.statuses import STAGE_RANK, is_multi_status
 
@@ -133,6 +133,9 @@ def _field_exprs(columns: list[str], mapping: Mapping) -> dict[str, str]:
     for column, role in mapping.roles.items():
         if role == "company and title":
             exprs["company"], exprs["job_title"] = _split_name(_text(_col(columns, column)))
+        elif role == SECOND_STATUS and "status_raw" in exprs:  # 'Screen | Rejected'
+            exprs["status_raw"] = (f"nullif(concat_ws(' | ', {exprs['status_raw']}, "
+                                   f"{_text(_col(columns, column))}), '')")
     return exprs
 
 

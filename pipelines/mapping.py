@@ -206,10 +206,15 @@ def _by_words(column: str) -> str | None:
     return None
 
 
+SECOND_STATUS = "status (second column)"  # role of 'Outcome' beside 'Stage'
+
+
 def _by_values(mapping: Mapping, profiles: dict[str, ColumnProfile]) -> None:
     """Columns no name placed: a column of links is the job URL, of dates the date applied,
-    of status words the status, when those fields are still free. A company column whose
-    cells join company and role ('Acme – Data Analyst') feeds both when there is no title."""
+    of status words the status, when those fields are still free; a second column of
+    status words beside the status ('Stage' and 'Outcome') is read with it, the furthest
+    stage and the final outcome of the two counting. A company column whose cells join
+    company and role ('Acme – Data Analyst') feeds both when there is no title."""
     for column in list(mapping.unmapped):
         profile = profiles[column]
         if not profile.filled:
@@ -220,6 +225,8 @@ def _by_values(mapping: Mapping, profiles: dict[str, ColumnProfile]) -> None:
             mapping.fields["applied_on"] = column
         elif "status" not in mapping.fields and profile.statuses >= 0.6:
             mapping.fields["status"] = column
+        elif SECOND_STATUS not in mapping.roles.values() and profile.statuses >= 0.6:
+            mapping.roles[column] = SECOND_STATUS
         elif "job_title" not in mapping.fields and normalize_header(column) == "name":
             mapping.fields["job_title"] = column  # 'Name' beside a Company column: the role
         else:

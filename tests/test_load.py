@@ -183,3 +183,21 @@ def test_both_sample_files_are_one_set_of_applications(con):
     report = ingest_file(con, ROOT / "sample_data" / "tracker.csv")
     assert (report.applications_new, report.applications_updated) == (0, 0)
     assert _counts(con)[0] == 150
+
+
+def test_a_stage_column_and_an_outcome_column_are_read_together(con, tmp_path):
+    """'Stage' says how far it got and 'Outcome' how it ended: both count, neither column
+    is dropped, and the report names the second one."""
+    report = ingest_file(con, write_text(tmp_path, "t.csv", (
+        "Company,Position,Applied,Stage,Outcome\n"
+        "Arbor,Analyst,2025-03-01,Recruiter screen,Rejected\n"
+        "Birch,Analyst,2025-03-02,HM interview,No reply\n"
+        "Cedar,Analyst,2025-03-03,Final / panel,In process\n"
+        "Dogwood,Analyst,2025-03-04,Applied,Withdrew\n"
+        "Elm,Analyst,2025-03-05,Offer,Declined offer\n")))
+    got = {a["company"]: (a["stage_reached"], a["outcome"]) for a in applications(con)}
+    assert got == {"Arbor": ("screen", "rejected"), "Birch": ("interview", "no_response"),
+                   "Cedar": ("final", "active"), "Dogwood": ("applied", "withdrawn"),
+                   "Elm": ("offer", "offer")}
+    assert report.mapping["Outcome"] == "status (second column)"
+    assert "Outcome" not in report.unmapped_columns

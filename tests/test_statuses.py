@@ -118,12 +118,25 @@ KNOWN = [
     ("Applied; Phone screen; Onsite", "final", "active"),
     ("Applied -> Phone screen -> Rejected", "screen", "rejected"),
     ("Applied | Ghosted", "applied", "no_response"),
+    # wordings met on trackers written for the coach workspace check (2026-11-26)
+    ("Knocked back", None, "rejected"),                  # British and Irish for rejected
+    ("Knocked back after recruiter call", "screen", "rejected"),
+    ("Pipped at final stage", "final", "rejected"),     # beaten to it at the last step
+    ("nothing", None, "no_response"),
+    ("Heard nothing", None, "no_response"),
+    ("HM call done", "interview", "active"),            # HM: the hiring manager
+    ("Case study – rejected", "interview", "rejected"),
+    ("Absage nach finaler Runde", "final", "rejected"),
+    ("Finale Runde - keine Antwort", "final", "no_response"),
+    ("Absage nach Erstgespräch (Telefon)", "screen", "rejected"),
+    ("Zurückgezogen (andere Zusage)", None, "withdrawn"),  # an offer elsewhere, not here
+    ("Recruiter screen | Rejected", "screen", "rejected"),  # 'Stage' and 'Outcome' read together
 ]
 
 PRE_APPLICATION = ["Not started", "Need to Apply", "Wishlist", "Saved", "Coffee chat",
                    "Need to Apply,Closed"]
 
-UNKNOWN = ["Closed", "asdf", "42", "", "   "]
+UNKNOWN = ["Closed", "asdf", "42", "", "   ", "Nothing to add", "In case of doubt"]
 
 
 @pytest.mark.parametrize(("text", "stage", "outcome"), KNOWN)
