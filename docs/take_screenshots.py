@@ -98,9 +98,10 @@ def cohort(folder: Path, client: str) -> None:
             settle(page)
             top = page.get_by_role("heading", name="Beside the other clients").bounding_box()
             main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+            end = page.locator('[data-testid="stCaptionContainer"]').last.bounding_box()
             page.screenshot(path=str(OUT / "cohort.png"), full_page=True,
                             clip={"x": main["x"], "y": top["y"] - 16, "width": main["width"],
-                                  "height": main["y"] + main["height"] - top["y"] + 16})
+                                  "height": end["y"] + end["height"] - top["y"] + 40})
             browser.close()
     print(f"wrote {(OUT / 'cohort.png').relative_to(REPO)}")
 
