@@ -204,10 +204,21 @@ def _bin_width(max_days: float) -> int:
     return 7 if max_days <= 120 else 14 if max_days <= 365 else 30
 
 
+def _weighted_median(values: pd.Series, counts: pd.Series) -> float:
+    """The median of ``values`` each repeated ``counts`` times (values sorted ascending):
+    the middle one, or the mean of the two middle ones."""
+    total = int(counts.sum())
+    cumulative = counts.cumsum().to_numpy()
+    ordered = values.to_numpy()
+    low = ordered[np.searchsorted(cumulative, (total - 1) // 2 + 1)]
+    high = ordered[np.searchsorted(cumulative, total // 2 + 1)]
+    return (float(low) + float(high)) / 2
+
+
 def days_to_outcome(df: pd.DataFrame) -> go.Figure:
-    """Histogram of ``queries.days_to_outcome`` binned here (weeks, fortnights or months),
-    so the figure stays small however many applications there are: days until a rejection
-    and until silence, side by side, with each median in the legend."""
+    """Histogram of ``queries.days_to_outcome`` (applications per number of days) binned
+    here in weeks, fortnights or months: days until a rejection and until silence, side by
+    side, with each median in the legend."""
     if df is None or df.empty:
         return empty_figure("No rejections or silences among these applications.")
     width = _bin_width(float(df["days"].max()))
@@ -215,21 +226,25 @@ def days_to_outcome(df: pd.DataFrame) -> go.Figure:
     kinds = {"rejected": ("Rejected", OUTCOME_COLORS["rejected"]),
              "silence": ("Silence", SILENCE_COLOR)}
     for kind, (name, color) in kinds.items():
-        days = df.loc[df["outcome_kind"] == kind, "days"]
-        if days.empty:
+        rows = df[df["outcome_kind"] == kind].sort_values("days")
+        if rows.empty:
             continue
-        start = (days // width * width).astype("int64")
-        counts = start.value_counts().sort_index()
+        start = (rows["days"] // width * width).astype("int64")
+        counts = rows["applications"].groupby(start).sum().sort_index()
+        median = _weighted_median(rows["days"], rows["applications"])
         fig.add_trace(go.Bar(
             x=(counts.index + width / 2).tolist(), y=counts.tolist(),
-            name=f"{name} (median {days.median():.0f} days)", marker={"color": color},
+            name=f"{name} (median {median:.0f} days)", marker={"color": color},
             customdata=np.column_stack([counts.index, counts.index + width - 1]),
             hovertemplate=(f"{name} %{{customdata[0]}}–%{{customdata[1]}} days after "
                            "applying: %{y:,} applications<extra></extra>")))
     fig.update_layout(barmode="group", bargap=0.1)
     # The longest silences would squeeze everything else: show up to the 95th percentile.
-    shown = float(df["days"].quantile(0.95)) + width
-    fig.update_xaxes(range=[0, max(shown, 4 * width)])
+    ordered = df.sort_values("days")
+    cumulative = ordered["applications"].cumsum()
+    p95 = float(ordered["days"].iloc[int(np.searchsorted(cumulative.to_numpy(),
+                                                          0.95 * cumulative.iloc[-1]))])
+    fig.update_xaxes(range=[0, max(p95 + width, 4 * width)])
     return _layout(fig, "Days after applying (up to the 95th percentile)", "Applications")
 
 

@@ -2,8 +2,8 @@
 
 Every function that takes ``filters`` reads ``applications_view`` (imported facts with the
 user's corrections) narrowed by ``filters.where``, aggregates in DuckDB and returns a frame
-of a few dozen rows at most (``days_to_outcome`` and ``applications_table`` are the per-
-application exceptions, the latter capped by ``limit``). ``con`` may be a connection or a
+of a few hundred rows at most (``applications_table``, one row per application, is capped
+by ``limit``). ``con`` may be a connection or a
 cursor; every result is read to the end (DuckDB 2 refuses other work on a connection while
 a result is half read).
 
@@ -329,8 +329,9 @@ def _silent_sql(ghost_after_days: int) -> str:
 
 def days_to_outcome(con: duckdb.DuckDBPyConnection, filters: Filters,
                     ghost_after_days: int = 30) -> pd.DataFrame:
-    """One row per application that was rejected or met silence: application_id,
-    outcome_kind ('rejected' | 'silence'), days (from applied_on).
+    """How long answers took, counted per day: outcome_kind ('rejected' | 'silence'), days
+    (from applied_on), applications (that many days after applying); one row per kind and
+    number of days, so a few hundred rows however many applications there are.
 
     Rejected: days to outcome_on. Silence: outcome no_response, or still active, never past
     applied and applied more than ``ghost_after_days`` before the as-of date (ghosted);
@@ -342,9 +343,8 @@ def days_to_outcome(con: duckdb.DuckDBPyConnection, filters: Filters,
     return _frame(con, f"""
         WITH reference AS (SELECT max(applied_on) AS as_of FROM applications_view),
              base AS ({base})
-        SELECT application_id, outcome_kind, days FROM (
-            SELECT application_id,
-                   CASE WHEN outcome = 'rejected' THEN 'rejected' ELSE 'silence' END
+        SELECT outcome_kind, days, count(*) AS applications FROM (
+            SELECT CASE WHEN outcome = 'rejected' THEN 'rejected' ELSE 'silence' END
                        AS outcome_kind,
                    CASE WHEN outcome = 'rejected' THEN outcome_on - applied_on
                         ELSE coalesce(outcome_on, as_of) - applied_on END AS days
@@ -352,7 +352,7 @@ def days_to_outcome(con: duckdb.DuckDBPyConnection, filters: Filters,
             WHERE applied_on IS NOT NULL
               AND (outcome IN ('rejected', 'no_response') OR {_silent_sql(ghost_after_days)}))
         WHERE days >= 0
-        ORDER BY outcome_kind, days, application_id""", params)
+        GROUP BY ALL ORDER BY outcome_kind, days""", params)
 
 
 def ghosted_count(con: duckdb.DuckDBPyConnection, filters: Filters,
@@ -614,17 +614,28 @@ __all__ = [
 
 # ── feedback themes ─────────────────────────────────────────────────────────────────────
 
-def _tagged(filters: Filters) -> tuple[str, list]:
+def _tagged(filters: Filters, evidence: bool = False) -> tuple[str, list]:
     """SQL (with params) for one row per (application, theme) among the selection, with the
-    theme's label and controllable flag, and the application's stage, outcome and dates."""
+    theme's label and controllable flag, and the application's stage, outcome and dates.
+
+    The themes come from ``applications.theme_codes`` (no join of every application to its
+    tags); with ``evidence`` from ``application_themes``, which keeps the words that named
+    each theme (slower: a join, use it for a few rows)."""
     condition, params = where(filters, "a")
-    return f"""SELECT a.application_id, a.company, a.job_title, a.applied_on, a.stage_reached,
-                      a.outcome, a.feedback, a.notes, t.theme, t.evidence,
-                      th.label, coalesce(th.controllable, t.controllable) AS controllable
-               FROM application_themes t
-               JOIN applications_view a USING (application_id)
-               LEFT JOIN themes th USING (theme)
-               WHERE {condition}""", params
+    columns = ("a.application_id, a.company, a.job_title, a.applied_on, a.stage_reached, "
+               "a.outcome, a.outcome_on, a.feedback, a.notes")
+    if evidence:
+        return f"""SELECT {columns}, t.theme, t.evidence, th.label,
+                          coalesce(th.controllable, t.controllable) AS controllable
+                   FROM application_themes t
+                   JOIN applications_view a USING (application_id)
+                   LEFT JOIN themes th USING (theme)
+                   WHERE {condition}""", params
+    return f"""SELECT x.*, th.label, th.controllable
+               FROM (SELECT {columns}, unnest(string_split(a.theme_codes, ',')) AS theme
+                     FROM applications_view a
+                     WHERE a.theme_codes IS NOT NULL AND {condition}) x
+               LEFT JOIN themes th USING (theme)""", params
 
 
 def theme_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -633,8 +644,8 @@ def theme_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     sql, params = _tagged(filters)
     return _frame(con, f"""
         SELECT theme, any_value(label) AS label, any_value(controllable) AS controllable,
-               count(DISTINCT application_id) AS applications,
-               count(DISTINCT application_id) FILTER (WHERE outcome = 'rejected') AS rejections
+               count(*) AS applications,
+               count(*) FILTER (WHERE outcome = 'rejected') AS rejections
         FROM ({sql}) GROUP BY theme ORDER BY applications DESC, theme""", params)
 
 
@@ -644,16 +655,21 @@ def feedback_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     control (a stronger or internal candidate, a cancelled role, location) — the share of
     rejections that were not about them."""
     condition, params = where(filters, "a")
+    controllable = [r[0] for r in con.execute(
+        "SELECT theme FROM themes WHERE controllable").fetchall()]
     row = _frame(con, f"""
-        WITH r AS (SELECT application_id, feedback IS NOT NULL OR notes IS NOT NULL AS has_text
+        WITH r AS (SELECT feedback IS NOT NULL OR notes IS NOT NULL AS has_text,
+                          string_split(theme_codes, ',') AS codes
                    FROM applications_view a WHERE {condition} AND outcome = 'rejected'),
-             t AS (SELECT application_id, bool_or(controllable) AS any_controllable,
-                          bool_or(theme <> 'generic_template') AS has_reason
-                   FROM application_themes GROUP BY ALL)
+             t AS (SELECT has_text, codes,
+                          len(list_filter(codes, lambda x: x <> 'generic_template')) > 0
+                              AS has_reason
+                   FROM r)
         SELECT count(*) AS rejections, count(*) FILTER (WHERE has_text) AS with_text,
-               count(*) FILTER (WHERE t.has_reason) AS with_reason,
-               count(*) FILTER (WHERE t.has_reason AND NOT t.any_controllable) AS not_about_you
-        FROM r LEFT JOIN t USING (application_id)""", params).to_dict("records")[0]
+               count(*) FILTER (WHERE has_reason) AS with_reason,
+               count(*) FILTER (WHERE has_reason
+                                AND NOT list_has_any(codes, ?::VARCHAR[])) AS not_about_you
+        FROM t""", [*params, controllable]).to_dict("records")[0]
     figures = {k: int(v) for k, v in row.items()}
     figures["not_about_you_share"] = _rate(figures["not_about_you"], figures["with_reason"])
     return figures
@@ -664,7 +680,7 @@ def themes_by_stage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     sql, params = _tagged(filters)
     return _frame(con, f"""
         SELECT theme, any_value(label) AS label, stage_reached AS stage,
-               count(DISTINCT application_id) AS applications
+               count(*) AS applications
         FROM ({sql}) WHERE outcome = 'rejected' GROUP BY theme, stage_reached""", params)
 
 
@@ -674,15 +690,16 @@ def themes_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
     return _frame(con, f"""
         SELECT date_trunc('month', applied_on)::DATE AS month, theme, any_value(label) AS label,
                any_value(controllable) AS controllable,
-               count(DISTINCT application_id) AS applications
-        FROM ({sql}) WHERE applied_on IS NOT NULL GROUP BY ALL ORDER BY month""", params)
+               count(*) AS applications
+        FROM ({sql}) WHERE applied_on IS NOT NULL GROUP BY month, theme ORDER BY month""",
+                  params)
 
 
 def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
                  limit: int = 50) -> pd.DataFrame:
     """Up to ``limit`` applications whose feedback names ``theme``, newest first: company,
     job_title, applied_on, stage_reached, outcome, text (feedback and notes) and evidence."""
-    sql, params = _tagged(filters)
+    sql, params = _tagged(filters, evidence=True)
     return _frame(con, f"""
         SELECT company, job_title, applied_on, stage_reached, outcome,
                concat_ws(' — ', feedback, notes) AS text, evidence
@@ -693,15 +710,18 @@ def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
 def codebook(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per theme of the stored codebook: theme, label, controllable, description,
     action, phrases (count), applications (tagged)."""
-    from pipelines.themes import load_codebook
+    from pipelines.themes import seed_codebook
 
-    load_codebook(con)  # seeds the defaults on first use
+    if not scalar(con, "SELECT count(*) FROM themes"):
+        seed_codebook(con)  # the defaults, on first use
     return _frame(con, """
         SELECT t.theme, t.label, t.controllable, t.description, t.action,
                (SELECT count(*) FROM theme_phrases p WHERE p.theme = t.theme) AS phrases,
-               (SELECT count(DISTINCT application_id) FROM application_themes a
-                WHERE a.theme = t.theme) AS applications
-        FROM themes t ORDER BY t.controllable DESC, t.label""")
+               coalesce(n.applications, 0) AS applications
+        FROM themes t LEFT JOIN (
+            SELECT unnest(string_split(theme_codes, ',')) AS theme, count(*) AS applications
+            FROM applications WHERE theme_codes IS NOT NULL GROUP BY theme) n USING (theme)
+        ORDER BY t.controllable DESC, t.label""")
 
 
 def theme_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -786,7 +806,7 @@ def theme_coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     done_actions in the plan; themes that recur without any action first."""
     sql, params = _tagged(filters)
     return _frame(con, f"""
-        WITH named AS (SELECT theme, count(DISTINCT application_id) AS applications
+        WITH named AS (SELECT theme, count(*) AS applications
                        FROM ({sql}) WHERE controllable GROUP BY theme),
              actions AS (SELECT theme,
                                 count(*) FILTER (WHERE status IN ('planned', 'in_progress'))
@@ -857,9 +877,7 @@ def review(con: duckdb.DuckDBPyConnection, filters: Filters,
         SELECT label, any_value(controllable) AS controllable,
                count(DISTINCT application_id) FILTER (WHERE day < ?) AS before,
                count(DISTINCT application_id) FILTER (WHERE day >= ?) AS now
-        FROM (SELECT *, coalesce(o.outcome_on, x.applied_on) AS day FROM ({sql}) x
-              LEFT JOIN (SELECT application_id, outcome_on FROM applications_view) o
-              USING (application_id))
+        FROM (SELECT *, coalesce(outcome_on, applied_on) AS day FROM ({sql}))
         WHERE day BETWEEN ? AND ? AND theme <> 'generic_template'
         GROUP BY label ORDER BY now - before, label""",
                     [*tag_params, start, start, prev_start, end])

@@ -140,11 +140,12 @@ def _figures(con) -> tuple[int, dict[str, float], int, dict[str, int]]:
     reach = {row.stage: float(row.share_of_applied) for row in shares.itertuples()
              if row.stage in REACH_STAGES}
     rows = con.execute("""
-        WITH r AS (SELECT application_id FROM applications_view WHERE outcome = 'rejected')
+        WITH r AS (SELECT theme_codes FROM applications_view WHERE outcome = 'rejected')
         SELECT NULL AS theme, count(*) FROM r
         UNION ALL
-        SELECT t.theme, count(DISTINCT t.application_id)
-        FROM application_themes t JOIN r USING (application_id) GROUP BY t.theme""").fetchall()
+        SELECT theme, count(*) FROM (SELECT unnest(string_split(theme_codes, ',')) AS theme
+                                     FROM r WHERE theme_codes IS NOT NULL) GROUP BY theme
+        """).fetchall()
     rejections = next(int(n) for theme, n in rows if theme is None)
     named = {theme: int(n) for theme, n in rows if theme is not None}
     return applications, reach, rejections, named

@@ -38,8 +38,14 @@ def connect(path: str | os.PathLike | None = None, *,
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply schema.sql; safe to run on a database that already has it."""
+    """Apply schema.sql; safe to run on a database that already has it. A database tagged
+    before ``applications.theme_codes`` existed gets it filled once."""
     con.execute(resources.files("pipelines").joinpath("schema.sql").read_text(encoding="utf-8"))
+    if scalar(con, "SELECT EXISTS (FROM application_themes) AND NOT EXISTS "
+                   "(FROM applications WHERE theme_codes IS NOT NULL)"):
+        from pipelines.themes import sync_theme_codes
+
+        sync_theme_codes(con)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):

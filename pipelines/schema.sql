@@ -124,6 +124,10 @@ ALTER TABLE applications ADD COLUMN IF NOT EXISTS title_function VARCHAR;
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS manages_people BOOLEAN;
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS effective_level DOUBLE; -- title level adjusted for scope
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS stretch DOUBLE;         -- effective level − the candidate's
+-- The themes its feedback and notes name, sorted and comma-separated: a copy of
+-- application_themes kept by themes.refresh_themes, so that pages count themes without
+-- joining a million applications to their tags.
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS theme_codes VARCHAR;
 
 -- Scope the user set for an application in the app; wins over the tracker's.
 CREATE TABLE IF NOT EXISTS scope_edits (

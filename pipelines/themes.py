@@ -580,6 +580,18 @@ def seed_codebook(con: duckdb.DuckDBPyConnection) -> None:
                      enumerate(default_phrases())])
 
 
+def sync_theme_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy ``application_themes`` into ``applications.theme_codes`` (the theme names of each
+    application, sorted, comma-separated; NULL without one), writing only the rows whose
+    themes changed. Theme names are ``[a-z0-9_]``, so a comma never occurs in one."""
+    con.execute("""UPDATE applications a SET theme_codes = n.codes FROM (
+        SELECT a.application_id, t.codes FROM applications a LEFT JOIN (
+            SELECT application_id, string_agg(theme, ',' ORDER BY theme) AS codes
+            FROM application_themes GROUP BY application_id) t USING (application_id)
+        WHERE a.theme_codes IS DISTINCT FROM t.codes) n
+        WHERE a.application_id = n.application_id""")
+
+
 def refresh_themes(con: duckdb.DuckDBPyConnection) -> int:
     """Re-tag every application's feedback and notes (as corrected in the app) and replace
     ``application_themes``. Returns the number of (application, theme) rows."""
@@ -604,6 +616,7 @@ def refresh_themes(con: duckdb.DuckDBPyConnection) -> int:
             JOIN _tags_df t ON t.text = s.text
             JOIN applications a USING (application_id)
             GROUP BY ALL""")
+        sync_theme_codes(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -4,6 +4,7 @@ frames."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -152,13 +153,23 @@ def test_weekly_and_monthly_bars_stack_outcomes_in_one_order(figures):
 
 
 def test_days_histogram_keeps_every_application(sample, figures):
-    """Binned bars add up to the rows per kind, and the legend names each median."""
+    """Binned bars add up to the applications per kind, and the legend names each median
+    (of every application's days, as if listed one by one)."""
     days = q.days_to_outcome(sample, ALL)
     fig = figures["days_to_outcome"]
     totals = {t.name.split(" ")[0]: sum(t.y) for t in fig.data}
     assert totals == {"Rejected": 109, "Silence": 21}
-    median = days.loc[days["outcome_kind"] == "rejected", "days"].median()
-    assert fig.data[0].name == f"Rejected (median {median:.0f} days)"
+    rejected = days[days["outcome_kind"] == "rejected"]
+    one_by_one = pd.Series(np.repeat(rejected["days"], rejected["applications"]))
+    assert fig.data[0].name == f"Rejected (median {one_by_one.median():.0f} days)"
+
+
+@pytest.mark.parametrize(("days", "counts", "median"), [
+    ([3], [1], 3.0), ([1, 2], [1, 1], 1.5), ([1, 2, 9], [2, 1, 1], 1.5),
+    ([1, 2, 9], [1, 1, 1], 2.0), ([5, 7], [3, 3], 6.0), ([5, 7], [4, 3], 5.0)])
+def test_weighted_median_is_the_median_of_the_values_listed_one_by_one(days, counts, median):
+    """[1, 1, 2, 9] has median 1.5; [5, 5, 5, 5, 7, 7, 7] has median 5."""
+    assert c._weighted_median(pd.Series(days), pd.Series(counts)) == median
 
 
 def test_segment_bars_show_n_interval_and_small_group_warning(sample, figures):

@@ -288,3 +288,44 @@ def test_theme_names_are_checked(con, name):
 
     with pytest.raises(ValueError):
         add_theme(con, name, "Label", True)
+
+
+def _codes(con) -> dict[str, str | None]:
+    return dict(con.execute("SELECT company, theme_codes FROM applications").fetchall())
+
+
+def test_each_application_carries_its_themes_through_edits(con, tmp_path):
+    """applications.theme_codes (what the pages count) lists the same themes as
+    application_themes after an import, an edit of the feedback and a codebook change."""
+    from pipelines.codebook_edits import add_theme
+
+    ingest_file(con, write_text(tmp_path, "t.csv", TRACKER + (
+        "Umbrella,Writer,2025-03-10,Rejected,Salary expectations too high; they lacked "
+        "portfolio pieces\n")))
+    assert _codes(con) == {"Acme": "compensation", "Globex": "internal_candidate",
+                           "Initech": None, "Umbrella": "compensation"}
+    initech = con.execute("SELECT application_id FROM applications WHERE company = 'Initech'"
+                          ).fetchall()[0][0]
+    save_annotation(con, initech, feedback="They need someone with visa sponsorship sorted")
+    assert _codes(con)["Initech"] == "location_or_visa"
+    add_theme(con, "portfolio", "Portfolio", True, phrases=("lack portfolio",))
+    assert _codes(con)["Umbrella"] == "compensation,portfolio"
+    save_annotation(con, initech, feedback="Thanks for your time")
+    assert _codes(con)["Initech"] is None
+
+
+def test_a_database_tagged_before_theme_codes_gets_them_on_opening(tmp_path):
+    """A database from before theme_codes existed (tags stored, codes empty) has its codes
+    filled the first time it is opened."""
+    from pipelines.db import connect
+
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    ingest_file(con, write_text(tmp_path, "t.csv", TRACKER))
+    con.execute("UPDATE applications SET theme_codes = NULL")
+    con.close()
+    con = connect(path)
+    try:
+        assert _codes(con)["Acme"] == "compensation"
+    finally:
+        con.close()
