@@ -614,25 +614,16 @@ __all__ = [
 
 # ── feedback themes ─────────────────────────────────────────────────────────────────────
 
-def _tagged(filters: Filters, evidence: bool = False) -> tuple[str, list]:
+def _tagged(filters: Filters) -> tuple[str, list]:
     """SQL (with params) for one row per (application, theme) among the selection, with the
     theme's label and controllable flag, and the application's stage, outcome and dates.
-
-    The themes come from ``applications.theme_codes`` (no join of every application to its
-    tags); with ``evidence`` from ``application_themes``, which keeps the words that named
-    each theme (slower: a join, use it for a few rows)."""
+    The themes come from ``applications.theme_codes``: no join of every application to its
+    tags (``application_themes`` keeps the evidence, joined for a few rows only)."""
     condition, params = where(filters, "a")
-    columns = ("a.application_id, a.company, a.job_title, a.applied_on, a.stage_reached, "
-               "a.outcome, a.outcome_on, a.feedback, a.notes")
-    if evidence:
-        return f"""SELECT {columns}, t.theme, t.evidence, th.label,
-                          coalesce(th.controllable, t.controllable) AS controllable
-                   FROM application_themes t
-                   JOIN applications_view a USING (application_id)
-                   LEFT JOIN themes th USING (theme)
-                   WHERE {condition}""", params
     return f"""SELECT x.*, th.label, th.controllable
-               FROM (SELECT {columns}, unnest(string_split(a.theme_codes, ',')) AS theme
+               FROM (SELECT a.application_id, a.company, a.job_title, a.applied_on,
+                            a.stage_reached, a.outcome, a.outcome_on, a.feedback, a.notes,
+                            unnest(string_split(a.theme_codes, ',')) AS theme
                      FROM applications_view a
                      WHERE a.theme_codes IS NOT NULL AND {condition}) x
                LEFT JOIN themes th USING (theme)""", params
@@ -698,13 +689,21 @@ def themes_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
 def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
                  limit: int = 50) -> pd.DataFrame:
     """Up to ``limit`` applications whose feedback names ``theme``, newest first: company,
-    job_title, applied_on, stage_reached, outcome, text (feedback and notes) and evidence."""
-    sql, params = _tagged(filters, evidence=True)
+    job_title, applied_on, stage_reached, outcome, text (feedback and notes) and evidence.
+    The applications are chosen first, then their evidence joined (a few rows)."""
+    condition, params = where(filters, "a")
     return _frame(con, f"""
-        SELECT company, job_title, applied_on, stage_reached, outcome,
-               concat_ws(' — ', feedback, notes) AS text, evidence
-        FROM ({sql}) WHERE theme = ? ORDER BY applied_on DESC NULLS LAST LIMIT {int(limit)}""",
-                  [*params, theme])
+        WITH chosen AS (
+            SELECT application_id, company, job_title, applied_on, stage_reached, outcome,
+                   concat_ws(' — ', feedback, notes) AS text
+            FROM applications_view a
+            WHERE {condition} AND list_contains(string_split(a.theme_codes, ','), ?)
+            ORDER BY applied_on DESC NULLS LAST, application_id LIMIT {int(limit)})
+        SELECT c.company, c.job_title, c.applied_on, c.stage_reached, c.outcome, c.text,
+               t.evidence
+        FROM chosen c JOIN application_themes t
+             ON t.application_id = c.application_id AND t.theme = ?
+        ORDER BY c.applied_on DESC NULLS LAST, c.application_id""", [*params, theme, theme])
 
 
 def codebook(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -97,6 +97,18 @@ UPLOADS = ".silverlining-uploads"  # beside the databases: one folder per databa
 UPLOAD_DAYS = 1  # uploads of a database untouched this long are removed on the next upload
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _chart(path: str, name: str, args: tuple) -> Any:
+    return getattr(charts, name)(*args)
+
+
+def chart(name: str, *args) -> Any:
+    """``charts.<name>(*args)``, built once per database and arguments (the arguments are
+    hashed, so new data makes a new figure; nothing to clear after a write). The figure is
+    shared, not copied: pages draw it and never change it."""
+    return _chart(str(db_path()), name, args)
+
+
 def upload_path(upload) -> Path:
     """The uploaded bytes in a private file named as uploaded, beside this session's
     database (``<folder>/.silverlining-uploads/<database file>/<content hash>/``): never in a

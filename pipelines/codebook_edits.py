@@ -138,9 +138,8 @@ def suggest_themes(con: duckdb.DuckDBPyConnection, min_count: int = 2, limit: in
     if method not in METHODS:
         raise ValueError(f"method is one of {', '.join(METHODS)}, not {method!r}")
     untagged = [r[0] for r in con.execute("""
-        SELECT DISTINCT a.feedback FROM applications_view a
-        WHERE a.feedback IS NOT NULL AND a.application_id NOT IN
-              (SELECT application_id FROM application_themes)""").fetchall()]
+        SELECT DISTINCT feedback FROM applications_view
+        WHERE feedback IS NOT NULL AND theme_codes IS NULL""").fetchall()]
     rows, used = None, "terms"
     if method != "terms" and len(untagged) >= max(min_count, 2):
         rows = _grouped_by_meaning(untagged, min_count, explicit=method == "embeddings",

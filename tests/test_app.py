@@ -795,3 +795,24 @@ def test_clearing_the_demo_data_empties_the_role_form(database):
     assert not at.exception, at.exception
     assert at.text_input(key="p_title").value == ""
     assert at.number_input(key="p_size").value is None
+
+
+def test_a_figure_is_built_once_for_the_same_data(monkeypatch, tmp_path):
+    """state.chart builds a figure once per database and data; new data, or another
+    client's database, builds a new one."""
+    import pandas as pd
+
+    from dashboard import charts, state
+
+    built = []
+    monkeypatch.setattr(charts, "funnel", lambda frame: built.append(len(frame)) or len(frame))
+    monkeypatch.setenv("SILVERLINING_DB", str(tmp_path / "a.duckdb"))
+    state._chart.clear()
+    frame = pd.DataFrame({"stage": ["applied", "screen"], "reached": [10, 4]})
+    assert state.chart("funnel", frame) == state.chart("funnel", frame.copy()) == 2
+    assert built == [2]
+    state.chart("funnel", frame.head(1))
+    assert built == [2, 1]
+    monkeypatch.setenv("SILVERLINING_DB", str(tmp_path / "b.duckdb"))
+    state.chart("funnel", frame)
+    assert built == [2, 1, 2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import state
 
 
 def _pct(value: float | None) -> str:
@@ -63,11 +63,11 @@ if kpis.get("period_label"):
 left, right = st.columns(2)
 with left:
     state.figure("Applications per week",
-                 charts.weekly_applications(state.query("weekly_applications", filters)),
+                 state.chart("weekly_applications", state.query("weekly_applications", filters)),
                  "How many applications went out each week, coloured by how they ended.",
                  key="weekly")
 with right:
     state.figure("Outcomes over time",
-                 charts.outcomes_over_time(state.query("outcomes_over_time", filters)),
+                 state.chart("outcomes_over_time", state.query("outcomes_over_time", filters)),
                  "For the applications sent each month, the share that is still open, was "
                  "rejected, got no response, was withdrawn or became an offer.", key="outcomes")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, state
+from dashboard import queries, state
 from pipelines.coaching import PREP_FIELDS, PREP_LABELS, save_preparations, set_weekly_goal
 
 SHOWN = 1000
@@ -46,7 +46,7 @@ st.caption("How much did you prepare, and did it change how far you got? Prepara
 
 effect = state.query("preparation_effect", filters)
 _readings(effect)
-state.figure("With and without preparation", charts.preparation_effect(effect),
+state.figure("With and without preparation", state.chart("preparation_effect", effect),
              "For each kind of preparation, the share of applications that got further with "
              "it and without it, with 95% intervals; applications where it is not recorded "
              "are left out. A difference here is a pattern, not proof: roles you prepared "
@@ -69,7 +69,7 @@ with right:
         met = int((recent["applications"] >= goal).sum())
         st.metric("Weeks at goal, last 4", f"{met} of {len(recent)}")
 with left:
-    st.plotly_chart(charts.weekly_activity(activity, goal), width="stretch",
+    st.plotly_chart(state.chart("weekly_activity", activity, goal), width="stretch",
                     key="weekly_activity")
 st.caption("Rejection is normal; what you control is the work. Bars: applications sent each "
            "week (faded below your goal). Lines, as 4-week averages: how many of them had "

@@ -9,7 +9,7 @@ import html
 
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import state
 from dashboard.cohort_view import draw_cohort
 from dashboard.report import build_report
 from pipelines.coaching import add_session, delete_session
@@ -105,11 +105,11 @@ else:
                    "as trends.", icon="⚠️")
     left, right = st.columns(2)
     with left:
-        state.figure("Stage conversion", charts.review_stages(review["stages"]),
+        state.figure("Stage conversion", state.chart("review_stages", review["stages"]),
                      "Share of each period's applications that reached each stage.",
                      key="review_stages")
     with right:
-        state.figure("Reasons that grew or faded", charts.theme_changes(review["themes"]),
+        state.figure("Reasons that grew or faded", state.chart("theme_changes", review["themes"]),
                      "Applications whose feedback named each reason, before → since. Blue: "
                      "something you can work on.", key="review_themes")
     left, right = st.columns(2)

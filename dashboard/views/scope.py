@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, state
+from dashboard import queries, state
 from pipelines.edits import ORG_TYPES, REACHES, save_profile, save_scopes
 
 SHOWN = 1000
@@ -138,7 +138,7 @@ if unread:
     sampled += (f" {unread:,} application{'s have' if unread > 1 else ' has'} no title level "
                 "(no title, or one the app could not read): set it in the table below.")
 state.figure("Title level against effective level",
-             charts.scope_scatter(points, profile and profile["effective_level"]),
+             state.chart("scope_scatter", points, profile and profile["effective_level"]),
              "Each dot is an application. Above the dotted line the role holds more than its "
              "title says (a large organisation, a wide reach); below it, less. Colour: how far "
              f"it got.{sampled}", key="scope_scatter")
@@ -146,7 +146,7 @@ state.figure("Title level against effective level",
 left, right = st.columns(2)
 with left:
     if profile and profile["effective_level"] is not None:
-        state.figure("By stretch", charts.rates_by_band(
+        state.figure("By stretch", state.chart("rates_by_band",
             stretch[stretch["segment"] != "Unknown"], "Role's level compared with yours"),
             "How often roles at each distance from your current scope reached an interview "
             "and an offer, with 95% intervals. ⚠ marks bands with fewer than 10 "
@@ -163,12 +163,12 @@ with right:
                 "to your tracker (employees, '11-50', 'large' all work) or fill sizes in the "
                 "table below.", icon="🏢")
     else:
-        state.figure("By organisation size", charts.rates_by_band(sizes, "Employees"),
+        state.figure("By organisation size", state.chart("rates_by_band", sizes, "Employees"),
                      "How often applications at organisations of each size reached an "
                      "interview and an offer, with 95% intervals. ⚠ marks bands with fewer "
                      "than 10 applications.", key="by_size")
 
-state.figure("Where you convert", charts.scope_grid(state.query("scope_grid", filters)),
+state.figure("Where you convert", state.chart("scope_grid", state.query("scope_grid", filters)),
              "Applications that reached an interview, out of all, for each title level and "
              "organisation size. Darker: a larger share.", key="scope_grid")
 

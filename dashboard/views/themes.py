@@ -156,17 +156,19 @@ if summary["with_reason"] < MIN_FEEDBACK:
     st.warning(f"Only {summary['with_reason']} rejections name a reason: too few to read a "
                "pattern from. Ask for feedback after each rejection.", icon="⚠️")
 
-state.figure("Which reasons recur", charts.theme_counts(counts),
+state.figure("Which reasons recur", state.chart("theme_counts", counts),
              "Applications whose feedback names each reason. Blue: something you can work on. "
              "Grey: reasons that were not about you.", key="theme_counts")
 
 left, right = st.columns(2)
 with left:
-    state.figure("At which stage", charts.themes_by_stage(state.query("themes_by_stage", filters)),
+    state.figure("At which stage",
+                 state.chart("themes_by_stage", state.query("themes_by_stage", filters)),
                  "Rejections naming each reason, by how far the application had got.",
                  key="themes_stage")
 with right:
-    state.figure("Over time", charts.themes_over_time(state.query("themes_over_time", filters)),
+    state.figure("Over time",
+                 state.chart("themes_over_time", state.query("themes_over_time", filters)),
                  "The reasons you can act on, month by month: is one fading since you worked "
                  "on it?", key="themes_time")
 
