@@ -1,11 +1,11 @@
 """SQL → small DataFrames for the dashboard. No streamlit here.
 
 Every function that takes ``filters`` reads ``applications_view`` (imported facts with the
-user's corrections) narrowed by ``filters.where``, aggregates in DuckDB and returns a frame
-of a few hundred rows at most (``applications_table``, one row per application, is capped
-by ``limit``). ``con`` may be a connection or a
-cursor; every result is read to the end (DuckDB 2 refuses other work on a connection while
-a result is half read).
+user's corrections; as ``_view`` writes it, joining only the correction tables that hold
+rows) narrowed by ``filters.where``, aggregates in DuckDB and returns a frame of a few
+hundred rows at most (``applications_table``, one row per application, is capped by
+``limit``). ``con`` may be a connection or a cursor; every result is read to the end
+(DuckDB 2 refuses other work on a connection while a result is half read).
 
 Words used below:
 
@@ -36,6 +36,7 @@ from pipelines.db import first_row, scalar
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 from pipelines.scope import candidate_level
 from pipelines.titles import read_titles
+from pipelines.view import edits_present, view_sql
 
 STAGE_LABELS = {"applied": "Applied", "screen": "Screen", "interview": "Interview",
                 "final": "Final round", "offer": "Offer"}
@@ -91,10 +92,16 @@ _SEGMENT_ORDER = {"Organisation size": SIZE_BANDS, "Title level": _LEVEL_LABELS,
                   "Stretch": STRETCH_BANDS}
 
 
-def _selection(filters: Filters) -> tuple[str, list]:
+def _view(con) -> str:
+    """``applications_view`` as a subquery joining only the correction tables that hold
+    rows (``pipelines.view``): the same rows, without four joins when nothing was edited."""
+    return f"({view_sql(edits_present(con))})"
+
+
+def _selection(con, filters: Filters) -> tuple[str, list]:
     """A CTE body: the filtered applications with their stage rank."""
     condition, params = where(filters)
-    return (f"SELECT *, {_STAGE_RANK_SQL} AS stage_rank FROM applications_view "
+    return (f"SELECT *, {_STAGE_RANK_SQL} AS stage_rank FROM {_view(con)} "
             f"WHERE {condition}"), params
 
 
@@ -131,7 +138,7 @@ def _periods(con, filters: Filters) -> _Periods | None:
     first, low, high = first_row(con, f"""
         SELECT min(applied_on), min(applied_on) FILTER (WHERE {chosen}),
                max(applied_on) FILTER (WHERE {chosen})
-        FROM applications_view WHERE {condition}""",
+        FROM {_view(con)} WHERE {condition}""",
         [filters.date_from, filters.date_to] * 2 + params)
     if high is None:
         return None
@@ -204,7 +211,7 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     if periods is None:
         return {**_kpi_dict(None), "period_label": "", "previous": _kpi_dict(None),
                 "selection": _selection_figures(con, filters)}
-    base, params = _selection(replace(filters, date_from=None, date_to=None))
+    base, params = _selection(con, replace(filters, date_from=None, date_to=None))
     rows = _frame(con, f"""
         WITH base AS ({base})
         SELECT applied_on >= ? AS current, {_KPI_COLUMNS}
@@ -224,7 +231,7 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 def _selection_figures(con, filters: Filters) -> dict:
     """The headline figures over everything the filters select, undated applications
     included (no period)."""
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     row = _frame(con, f"WITH base AS ({base}) SELECT {_KPI_COLUMNS} FROM base", params)
     return _kpi_dict(row.to_dict("records")[0])
 
@@ -232,7 +239,7 @@ def _selection_figures(con, filters: Filters) -> dict:
 # ── over time ───────────────────────────────────────────────────────────────────────────
 
 def _by_time(con, filters: Filters, unit: str, column: str) -> pd.DataFrame:
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     return _frame(con, f"""
         WITH base AS ({base})
         SELECT date_trunc('{unit}', applied_on)::DATE AS {column}, outcome,
@@ -257,7 +264,7 @@ def outcomes_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
 # ── stages ──────────────────────────────────────────────────────────────────────────────
 
 def _stage_outcome_counts(con, filters: Filters) -> list[tuple[int, str, int]]:
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     return con.execute(f"WITH base AS ({base}) SELECT stage_rank, outcome, count(*) FROM base "
                        "GROUP BY ALL", params).fetchall()
 
@@ -292,7 +299,7 @@ def funnel(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     at least that far), share_of_applied (reached / applications), conversion_from_previous
     (reached / reached at the stage before; NaN for 'applied' and after a stage nobody
     reached). Empty when no application matches."""
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     counts = first_row(con, f"WITH base AS ({base}) SELECT "
                             + ", ".join(f"count(*) FILTER (WHERE stage_rank >= {i})"
                                         for i in range(len(STAGES))) + " FROM base", params)
@@ -309,7 +316,7 @@ def rejections_by_stage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     """One row per stage, the five in order: stage (code), rejections (rejected
     applications whose furthest stage it is), share (of all rejections). Empty when no
     matching application was rejected."""
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     found = dict(con.execute(f"WITH base AS ({base}) SELECT stage_reached, count(*) FROM base "
                              "WHERE outcome = 'rejected' GROUP BY ALL", params).fetchall())
     total = sum(found.values())
@@ -339,9 +346,9 @@ def days_to_outcome(con: duckdb.DuckDBPyConnection, filters: Filters,
     needed, or with an outcome date before the date applied, are left out. Ordered by
     outcome_kind, then days.
     """
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     return _frame(con, f"""
-        WITH reference AS (SELECT max(applied_on) AS as_of FROM applications_view),
+        WITH reference AS (SELECT max(applied_on) AS as_of FROM applications),
              base AS ({base})
         SELECT outcome_kind, days, count(*) AS applications FROM (
             SELECT CASE WHEN outcome = 'rejected' THEN 'rejected' ELSE 'silence' END
@@ -360,9 +367,9 @@ def ghosted_count(con: duckdb.DuckDBPyConnection, filters: Filters,
     """How many open applications count as ghosted with this limit: still active, never
     past applied, applied more than ``ghost_after_days`` before the as-of date.
     Applications already marked no_response are not included (they are silence anyway)."""
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     return int(scalar(con, f"""
-        WITH reference AS (SELECT max(applied_on) AS as_of FROM applications_view),
+        WITH reference AS (SELECT max(applied_on) AS as_of FROM applications),
              base AS ({base})
         SELECT count(*) FROM base, reference WHERE {_silent_sql(ghost_after_days)}""", params))
 
@@ -398,7 +405,7 @@ def segment_conversion(con: duckdb.DuckDBPyConnection, filters: Filters, segment
     """
     if segment not in SEGMENTS:
         raise ValueError(f"unknown segment {segment!r}; choose one of {', '.join(SEGMENTS)}")
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     frame = _frame(con, f"""
         WITH base AS ({base}),
         counted AS (
@@ -452,7 +459,7 @@ def scope_points(con: duckdb.DuckDBPyConnection, filters: Filters,
     """One row per application with a title level: company, job_title, org_size,
     title_level, effective_level, stretch, stage_rank. Beyond ``limit`` rows, an even sample
     of them (the same every time); the frame's ``attrs['total']`` says how many there are."""
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     total = int(scalar(con, f"WITH base AS ({base}) SELECT count(*) FROM base "
                             "WHERE title_level IS NOT NULL", params))
     keep = f"WHERE hash(application_id) % {max(1, -(-total // limit))} = 0" if total > limit \
@@ -469,7 +476,7 @@ def scope_points(con: duckdb.DuckDBPyConnection, filters: Filters,
 def scope_grid(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (title level, organisation size band) with applications: title_level,
     size_band, applications, interviews (reached an interview or further)."""
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     return _frame(con, f"""
         WITH base AS ({base})
         SELECT title_level, {SIZE_BAND_SQL} AS size_band, count(*) AS applications,
@@ -504,7 +511,7 @@ def scope_table(con: duckdb.DuckDBPyConnection, filters: Filters,
     frame = _frame(con, f"""
         SELECT {', '.join('v.' + c for c in SCOPE_COLUMNS)},
                se.application_id IS NOT NULL AS scope_edited
-        FROM applications_view v LEFT JOIN scope_edits se USING (application_id)
+        FROM {_view(con)} v LEFT JOIN scope_edits se USING (application_id)
         WHERE {condition}
         ORDER BY v.applied_on DESC NULLS LAST, v.company, v.job_title, v.application_id
         LIMIT {max(0, int(limit))}""", params)
@@ -553,7 +560,7 @@ def applications_table(con: duckdb.DuckDBPyConnection, filters: Filters,
     last): the columns in TABLE_COLUMNS, as corrected by the user."""
     condition, params = where(filters)
     return _frame(con, f"""
-        SELECT {', '.join(TABLE_COLUMNS)} FROM applications_view WHERE {condition}
+        SELECT {', '.join(TABLE_COLUMNS)} FROM {_view(con)} WHERE {condition}
         ORDER BY applied_on DESC NULLS LAST, company, job_title, application_id
         LIMIT {max(0, int(limit))}""", params)
 
@@ -561,18 +568,18 @@ def applications_table(con: duckdb.DuckDBPyConnection, filters: Filters,
 def application_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
     """How many applications match the filters (to say 'showing 5,000 of N')."""
     condition, params = where(filters)
-    return int(scalar(con, f"SELECT count(*) FROM applications_view WHERE {condition}",
+    return int(scalar(con, f"SELECT count(*) FROM {_view(con)} WHERE {condition}",
                       params))
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     """What the sidebar offers, over all applications: min_date and max_date (date applied,
     ``datetime.date`` or None), sources and files (sorted distinct non-empty values)."""
-    low, high = first_row(con, "SELECT min(applied_on), max(applied_on) FROM applications_view")
+    low, high = first_row(con, "SELECT min(applied_on), max(applied_on) FROM applications")
 
     def distinct(column: str) -> list[str]:
         return [r[0] for r in con.execute(
-            f"SELECT DISTINCT {column} FROM applications_view WHERE nullif(trim({column}), '') "
+            f"SELECT DISTINCT {column} FROM applications WHERE nullif(trim({column}), '') "
             f"IS NOT NULL ORDER BY 1").fetchall()]
 
     return {"min_date": low, "max_date": high, "sources": distinct("source_channel"),
@@ -614,7 +621,7 @@ __all__ = [
 
 # ── feedback themes ─────────────────────────────────────────────────────────────────────
 
-def _tagged(filters: Filters) -> tuple[str, list]:
+def _tagged(con, filters: Filters) -> tuple[str, list]:
     """SQL (with params) for one row per (application, theme) among the selection, with the
     theme's label and controllable flag, and the application's stage, outcome and dates.
     The themes come from ``applications.theme_codes``: no join of every application to its
@@ -624,7 +631,7 @@ def _tagged(filters: Filters) -> tuple[str, list]:
                FROM (SELECT a.application_id, a.company, a.job_title, a.applied_on,
                             a.stage_reached, a.outcome, a.outcome_on, a.feedback, a.notes,
                             unnest(string_split(a.theme_codes, ',')) AS theme
-                     FROM applications_view a
+                     FROM {_view(con)} a
                      WHERE a.theme_codes IS NOT NULL AND {condition}) x
                LEFT JOIN themes th USING (theme)""", params
 
@@ -632,7 +639,7 @@ def _tagged(filters: Filters) -> tuple[str, list]:
 def theme_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per theme found in the selection: theme, label, controllable, applications
     (with that theme), rejections (of those, rejected); most frequent first."""
-    sql, params = _tagged(filters)
+    sql, params = _tagged(con, filters)
     return _frame(con, f"""
         SELECT theme, any_value(label) AS label, any_value(controllable) AS controllable,
                count(*) AS applications,
@@ -651,7 +658,7 @@ def feedback_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     row = _frame(con, f"""
         WITH r AS (SELECT feedback IS NOT NULL OR notes IS NOT NULL AS has_text,
                           string_split(theme_codes, ',') AS codes
-                   FROM applications_view a WHERE {condition} AND outcome = 'rejected'),
+                   FROM {_view(con)} a WHERE {condition} AND outcome = 'rejected'),
              t AS (SELECT has_text, codes,
                           len(list_filter(codes, lambda x: x <> 'generic_template')) > 0
                               AS has_reason
@@ -668,7 +675,7 @@ def feedback_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 
 def themes_by_stage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (theme, stage reached) among rejected applications: applications."""
-    sql, params = _tagged(filters)
+    sql, params = _tagged(con, filters)
     return _frame(con, f"""
         SELECT theme, any_value(label) AS label, stage_reached AS stage,
                count(*) AS applications
@@ -677,7 +684,7 @@ def themes_by_stage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
 
 def themes_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (month applied, theme): applications whose feedback names the theme."""
-    sql, params = _tagged(filters)
+    sql, params = _tagged(con, filters)
     return _frame(con, f"""
         SELECT date_trunc('month', applied_on)::DATE AS month, theme, any_value(label) AS label,
                any_value(controllable) AS controllable,
@@ -696,7 +703,7 @@ def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
         WITH chosen AS (
             SELECT application_id, company, job_title, applied_on, stage_reached, outcome,
                    concat_ws(' — ', feedback, notes) AS text
-            FROM applications_view a
+            FROM {_view(con)} a
             WHERE {condition} AND list_contains(string_split(a.theme_codes, ','), ?)
             ORDER BY applied_on DESC NULLS LAST, application_id LIMIT {int(limit)})
         SELECT c.company, c.job_title, c.applied_on, c.stage_reached, c.outcome, c.text,
@@ -752,7 +759,7 @@ def preparation_effect(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
     interview', or for prepared questions 'reached the final round' among interviews),
     with_it, applications, successes, rate, low, high (95% Wilson). Applications where the
     kind is not known are left out of that kind."""
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     parts = []
     for kind, (_, among, success, _) in PREP_KINDS.items():
         flag = "prep_hours >= 3" if kind == "prep_hours" else kind
@@ -782,7 +789,7 @@ def preparation_table(con: duckdb.DuckDBPyConnection, filters: Filters,
         SELECT application_id, company, job_title, applied_on, stage_reached, prep_hours,
                researched, insiders_contacted, referred, questions_prepared, feedback_asked,
                feedback_received
-        FROM applications_view WHERE {condition}
+        FROM {_view(con)} WHERE {condition}
         ORDER BY applied_on DESC NULLS LAST, company, job_title, application_id
         LIMIT {max(0, int(limit))}""", params)
 
@@ -803,7 +810,7 @@ def theme_coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     """Each theme the candidate can act on that their feedback names: theme, label,
     action (the codebook's suggestion), applications (naming it), open_actions and
     done_actions in the plan; themes that recur without any action first."""
-    sql, params = _tagged(filters)
+    sql, params = _tagged(con, filters)
     return _frame(con, f"""
         WITH named AS (SELECT theme, count(*) AS applications
                        FROM ({sql}) WHERE controllable GROUP BY theme),
@@ -840,7 +847,7 @@ def review(con: duckdb.DuckDBPyConnection, filters: Filters,
     applications reaching each stage), ``themes`` (a frame: label, controllable, before,
     now, change), ``done`` and ``overdue`` (plan actions done in the period, overdue now)."""
     last = scalar(con, "SELECT max(held_on) FROM coach_sessions")
-    end = scalar(con, "SELECT max(coalesce(outcome_on, applied_on)) FROM applications_view")
+    end = scalar(con, "SELECT max(coalesce(outcome_on, applied_on)) FROM applications")
     start = since or last
     out = {"start": start, "end": end, "prev_start": None, "prev_end": None, "figures": {},
            "stages": {}, "themes": pd.DataFrame(columns=["label", "controllable", "before",
@@ -852,7 +859,7 @@ def review(con: duckdb.DuckDBPyConnection, filters: Filters,
     length = max((end - start).days, 1)
     prev_start, prev_end = start - dt.timedelta(days=length), start - dt.timedelta(days=1)
     out.update(prev_start=prev_start, prev_end=prev_end)
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     rows = _frame(con, f"""
         WITH base AS ({base})
         SELECT CASE WHEN applied_on >= ? THEN 'now' ELSE 'before' END AS period,
@@ -871,7 +878,7 @@ def review(con: duckdb.DuckDBPyConnection, filters: Filters,
         out["stages"][period] = {stage: _rate(int(row[c]) if row else 0, n) for stage, c in
                                  (("screen", "screens"), ("interview", "interviews"),
                                   ("final", "finals"), ("offer", "offers"))}
-    sql, tag_params = _tagged(filters)
+    sql, tag_params = _tagged(con, filters)
     themes = _frame(con, f"""
         SELECT label, any_value(controllable) AS controllable,
                count(DISTINCT application_id) FILTER (WHERE day < ?) AS before,
@@ -893,7 +900,7 @@ def weekly_activity(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     """What the candidate controls, week by week, beside what came of it: week (Monday),
     applications, prepared (with any recorded preparation), feedback_asked, interviews
     (applications of that week that reached an interview or further)."""
-    base, params = _selection(filters)
+    base, params = _selection(con, filters)
     return _frame(con, f"""
         WITH base AS ({base})
         SELECT date_trunc('week', applied_on)::DATE AS week, count(*) AS applications,

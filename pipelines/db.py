@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 from platformdirs import user_data_dir
 
+from pipelines.view import create_view
+
 ENV_VAR = "SILVERLINING_DB"
 
 
@@ -41,6 +43,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Apply schema.sql; safe to run on a database that already has it. A database tagged
     before ``applications.theme_codes`` existed gets it filled once."""
     con.execute(resources.files("pipelines").joinpath("schema.sql").read_text(encoding="utf-8"))
+    create_view(con)
     if scalar(con, "SELECT EXISTS (FROM application_themes) AND NOT EXISTS "
                    "(FROM applications WHERE theme_codes IS NOT NULL)"):
         from pipelines.themes import sync_theme_codes

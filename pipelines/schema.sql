@@ -198,40 +198,9 @@ CREATE TABLE IF NOT EXISTS coach_sessions (
     created_at  TIMESTAMP NOT NULL
 );
 
--- One row per application as the dashboard shows it: the imported facts with the user's
--- corrections applied (an annotation wins over a status override, which wins over the
--- import; a scope edit wins over the tracker's scope). `edited` says whether anything was
--- changed by hand.
-CREATE OR REPLACE VIEW applications_view AS
-SELECT a.* REPLACE (
-           coalesce(n.stage_reached, so.stage_reached, a.stage_reached) AS stage_reached,
-           coalesce(n.outcome, so.outcome, a.outcome) AS outcome,
-           coalesce(n.feedback, a.feedback) AS feedback,
-           coalesce(n.notes, a.notes) AS notes,
-           coalesce(se.title_level, a.title_level) AS title_level,
-           coalesce(se.org_size, a.org_size) AS org_size,
-           coalesce(se.org_type, a.org_type) AS org_type,
-           coalesce(se.org_reach, a.org_reach) AS org_reach,
-           coalesce(se.people_managed, a.people_managed) AS people_managed,
-           coalesce(se.budget, a.budget) AS budget,
-           coalesce(pe.prep_hours, a.prep_hours) AS prep_hours,
-           coalesce(pe.researched, a.researched) AS researched,
-           coalesce(pe.insiders_contacted, a.insiders_contacted) AS insiders_contacted,
-           coalesce(pe.questions_prepared, a.questions_prepared) AS questions_prepared,
-           coalesce(pe.feedback_asked, a.feedback_asked) AS feedback_asked),
-       -- referred: the user's answer, else a referrer named in the tracker or a referral source
-       coalesce(pe.referred, (nullif(trim(a.referral), '') IS NOT NULL AND lower(trim(a.referral))
-                NOT IN ('no', 'n', 'none', 'false', '0', '-', 'n/a', 'na', 'nein', 'non', 'nee'))
-                OR lower(a.source_channel) LIKE '%referr%') AS referred,
-       coalesce(pe.feedback_received, coalesce(n.feedback, a.feedback) IS NOT NULL)
-           AS feedback_received,
-       n.application_id IS NOT NULL OR so.status_raw IS NOT NULL
-           OR se.application_id IS NOT NULL OR pe.application_id IS NOT NULL AS edited
-FROM applications a
-LEFT JOIN annotations n USING (application_id)
-LEFT JOIN status_overrides so ON so.status_raw = a.status_raw
-LEFT JOIN scope_edits se ON se.application_id = a.application_id
-LEFT JOIN preparation_edits pe ON pe.application_id = a.application_id;
+-- applications_view (the applications with the user's corrections) is created by
+-- pipelines/view.py after this file.
+
 
 -- Small facts about the workspace, e.g. which import is the demo data.
 CREATE TABLE IF NOT EXISTS app_state (

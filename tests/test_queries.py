@@ -486,3 +486,40 @@ def test_plain_reading_only_where_the_numbers_carry_it(a, b, carried):
         assert reading.text == ("Roles two or more levels above your current scope reached an "
                                 "interview 1 time in 12; roles within one level, 9 times in 20.")
         assert reading.better == "b"
+
+
+# ── the view without unused joins ───────────────────────────────────────────────────────
+
+def _rows(con, source: str) -> list[tuple]:
+    return con.execute(f"SELECT * FROM {source} ORDER BY application_id").fetchall()
+
+
+def test_the_view_without_empty_correction_tables_is_the_same_view(small):
+    """Whichever correction tables hold rows, the view joining only those gives exactly the
+    rows and columns of the stored view joining all four; with none, no join at all."""
+    import itertools
+
+    from pipelines.coaching import save_preparations
+    from pipelines.edits import place_status, save_annotation, save_scope
+    from pipelines.view import ALL_TABLES, edits_present, view_sql
+
+    assert edits_present(small) == frozenset()
+    assert "JOIN" not in view_sql(frozenset())
+    assert _rows(small, f"({view_sql(frozenset())})") == _rows(small, "applications_view")
+    writes = [lambda: save_annotation(small, _id(small, "Acme"), stage="interview",
+                                      feedback="They wanted more SQL"),
+              lambda: place_status(small, "Applied", "screen", "active"),
+              lambda: save_scope(small, _id(small, "Beta"), org_size=40_000),
+              lambda: save_preparations(small, [(_id(small, "Gamma"), {"researched": True,
+                                                                          "referred": False})])]
+    for write in writes:
+        write()
+        present = edits_present(small)
+        stored = _rows(small, "applications_view")
+        assert _rows(small, f"({view_sql(present)})") == stored
+        for extra in itertools.chain.from_iterable(
+                itertools.combinations(ALL_TABLES - present, k) for k in range(1, 4)):
+            assert _rows(small, f"({view_sql(present | set(extra))})") == stored
+    assert edits_present(small) == ALL_TABLES
+    acme = next(r for r in _rows(small, "applications_view") if r[0] == _id(small, "Acme"))
+    assert "They wanted more SQL" in acme
