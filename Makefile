@@ -29,7 +29,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check pipelines dashboard tests sample_data benchmarks docs
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
