@@ -11,7 +11,7 @@ runs, the two sides of a ratio alternated and measured in the same run:
   c  peak memory (max RSS) of the largest CSV's ingestion;
   d  every dashboard page's data work (its query and figure functions) on the largest
      database: cold (a freshly opened connection, nothing cached) and through the app's
-     cache (state.query, an st.cache_data function, answering from its cache);
+     caches (state.query for queries, state.chart for figures, answering from them);
   e  feedback theme tagging (refresh_themes) and title reading (read_titles over every
      distinct title; refresh_scope with the titles' levels cleared) on the largest database;
   f  the HTML report (build_report) on the largest database;
@@ -488,8 +488,8 @@ class _Recorder:
     """Calls for one page run, each timed; the same query twice is answered by the first
     call, as the app's cache would (within a run of the page)."""
 
-    def __init__(self, query: Callable, raw: Callable):
-        self._query, self._raw = query, raw
+    def __init__(self, query: Callable, raw: Callable, figure: Callable | None = None):
+        self._query, self._raw, self._figure = query, raw, figure
         self.times: dict[str, float] = {}
         self._seen: dict[tuple, object] = {}
 
@@ -504,13 +504,15 @@ class _Recorder:
         return value
 
     def fig(self, name: str, *args):
+        """A figure function: built afresh (cold), or through the app's figure cache
+        (``state.chart``, when given as ``figure``)."""
         from dashboard import charts
 
         label = f"charts.{name}"
         while label in self.times:
             label += "'"
         start = time.perf_counter()
-        value = getattr(charts, name)(*args)
+        value = self._figure(name, *args) if self._figure else getattr(charts, name)(*args)
         self.times[label] = time.perf_counter() - start
         return value
 
@@ -571,7 +573,7 @@ def worker_pages(db: str, warmup_db: str, hits: str) -> dict:
     for title, page in PAGES.items():
         runs = []
         for k in range(1 + int(hits)):
-            rec = _Recorder(state.query, lambda name: raws[name](state.cursor()))
+            rec = _Recorder(state.query, lambda name: raws[name](state.cursor()), state.chart)
             page(rec.q, rec.fig, rec.raw, F)
             if k:
                 runs.append(rec.times)
