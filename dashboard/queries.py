@@ -35,7 +35,6 @@ from pipelines.coaching import weekly_goal  # noqa: F401 (state.query reads it f
 from pipelines.db import first_row, scalar
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 from pipelines.scope import candidate_level
-from pipelines.titles import read_titles
 from pipelines.view import edits_present, view_sql
 
 STAGE_LABELS = {"applied": "Applied", "screen": "Screen", "interview": "Interview",
@@ -508,15 +507,16 @@ def scope_table(con: duckdb.DuckDBPyConnection, filters: Filters,
     (the user's scope edits applied), ``read_as`` (the words of the title that gave its
     level) and ``scope_edited``."""
     condition, params = where(filters, alias="v")
+    edited = ("EXISTS (FROM scope_edits se WHERE se.application_id = v.application_id)"
+              if "scope_edits" in edits_present(con) else "FALSE")
     frame = _frame(con, f"""
-        SELECT {', '.join('v.' + c for c in SCOPE_COLUMNS)},
-               se.application_id IS NOT NULL AS scope_edited
-        FROM {_view(con)} v LEFT JOIN scope_edits se USING (application_id)
+        SELECT {', '.join('v.' + c for c in SCOPE_COLUMNS[:3])}, v.title_words AS read_as,
+               {', '.join('v.' + c for c in SCOPE_COLUMNS[3:])}, {edited} AS scope_edited
+        FROM {_view(con)} v
         WHERE {condition}
         ORDER BY v.applied_on DESC NULLS LAST, v.company, v.job_title, v.application_id
         LIMIT {max(0, int(limit))}""", params)
-    words = read_titles(frame["job_title"]).set_index("title")["title_words"]
-    frame.insert(3, "read_as", frame["job_title"].map(words).astype("string"))
+    frame["read_as"] = frame["read_as"].astype("string")
     return frame
 
 

@@ -40,8 +40,8 @@ def connect(path: str | os.PathLike | None = None, *,
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply schema.sql; safe to run on a database that already has it. A database tagged
-    before ``applications.theme_codes`` existed gets it filled once."""
+    """Apply schema.sql; safe to run on a database that already has it. A database filled
+    before ``applications.theme_codes`` or ``title_words`` existed gets them filled once."""
     con.execute(resources.files("pipelines").joinpath("schema.sql").read_text(encoding="utf-8"))
     create_view(con)
     if scalar(con, "SELECT EXISTS (FROM application_themes) AND NOT EXISTS "
@@ -49,6 +49,11 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         from pipelines.themes import sync_theme_codes
 
         sync_theme_codes(con)
+    if scalar(con, "SELECT EXISTS (FROM applications WHERE title_level IS NOT NULL) AND NOT "
+                   "EXISTS (FROM applications WHERE title_words IS NOT NULL)"):
+        from pipelines.scope import refresh_scope  # read before title_words was stored
+
+        refresh_scope(con)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):

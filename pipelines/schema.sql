@@ -121,6 +121,7 @@ ALTER TABLE applications ADD COLUMN IF NOT EXISTS people_managed INTEGER;
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS budget DOUBLE;          -- as written, currency not kept
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS title_level INTEGER;    -- 1 intern … 12 C-level
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS title_function VARCHAR;
+ALTER TABLE applications ADD COLUMN IF NOT EXISTS title_words VARCHAR;    -- the words that set the level
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS manages_people BOOLEAN;
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS effective_level DOUBLE; -- title level adjusted for scope
 ALTER TABLE applications ADD COLUMN IF NOT EXISTS stretch DOUBLE;         -- effective level − the candidate's

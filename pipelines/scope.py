@@ -101,9 +101,10 @@ def candidate_level(con: duckdb.DuckDBPyConnection) -> tuple[float | None, int |
 
 
 def refresh_scope(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``title_level``, ``title_function``, ``manages_people``, ``effective_level`` and
-    ``stretch`` on every application from its title, its scope (as corrected in the app) and
-    the candidate's profile. Distinct titles are read once, distinct scopes computed once."""
+    """Fill ``title_level``, ``title_words``, ``title_function``, ``manages_people``,
+    ``effective_level`` and ``stretch`` on every application from its title, its scope (as
+    corrected in the app) and the candidate's profile. Distinct titles are read once,
+    distinct scopes computed once."""
     titles = read_titles(pd.Series([r[0] for r in con.execute(
         "SELECT DISTINCT job_title FROM applications WHERE job_title IS NOT NULL").fetchall()],
         dtype=object))
@@ -111,9 +112,11 @@ def refresh_scope(con: duckdb.DuckDBPyConnection) -> None:
     try:
         with transaction(con):
             con.execute("""UPDATE applications a SET title_level = t.title_level,
-                    title_function = t.title_function, manages_people = t.manages_people
+                    title_words = t.title_words, title_function = t.title_function,
+                    manages_people = t.manages_people
                 FROM _titles_df t WHERE t.title = a.job_title
                   AND (a.title_level IS DISTINCT FROM t.title_level
+                       OR a.title_words IS DISTINCT FROM t.title_words
                        OR a.title_function IS DISTINCT FROM t.title_function
                        OR a.manages_people IS DISTINCT FROM t.manages_people)""")
             con.register("_scopes_df", _scopes(con))

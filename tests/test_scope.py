@@ -213,3 +213,27 @@ def test_scope_headers_said_in_many_ways_are_mapped(con, tmp_path):
                     ("Globex", 40, "nonprofit", "local", 0), ("Initech", None, None, None, None)]
     assert any(w.startswith("organisation size not understood") and "'dunno'" in w
                for w in report.warnings)
+
+
+def test_title_words_are_stored_and_filled_in_an_older_database(tmp_path):
+    """The words that set a title's level are stored with the application (what the Scope
+    fit table shows as 'read as'); a database from before they were stored gets them when
+    it is opened."""
+    from pipelines.db import connect
+
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    ingest_file(con, write_text(tmp_path, "t.csv", (
+        "Company,Job Title,Date Applied,Status\n"
+        "Acme,Senior Director of Communications,2025-03-04,Rejected\n"
+        "Beta,Snr Data Analyst,2025-03-05,Applied\n")))
+    stored = dict(con.execute("SELECT company, title_words FROM applications").fetchall())
+    assert stored == {"Acme": "senior director", "Beta": "senior analyst"}  # Snr spelt out
+    con.execute("UPDATE applications SET title_words = NULL")
+    con.close()
+    con = connect(path)
+    try:
+        assert dict(con.execute("SELECT company, title_words FROM applications").fetchall()
+                    ) == stored
+    finally:
+        con.close()
