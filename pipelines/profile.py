@@ -36,20 +36,17 @@ def _profile(values: list[str]) -> ColumnProfile:
     if not values:
         return ColumnProfile(filled=0, dates=0.0, urls=0.0, flags=0.0, numbers=0.0)
     n = len(values)
+    known = [classify_status(v)[2] for v in values]  # once per value: it is the costly test
+    flag = [v.strip().lower() in FLAG_VALUES for v in values]
     return ColumnProfile(
         filled=n,
         dates=float(looks_like_date_share(pd.Series(values, dtype="object"))),
         urls=sum(bool(_URL.match(v)) for v in values) / n,
-        flags=sum(v.strip().lower() in FLAG_VALUES or classify_status(v)[2] for v in values) / n,
+        flags=sum(f or k for f, k in zip(flag, known, strict=True)) / n,
         numbers=sum(bool(_NUMBER.match(v)) for v in values) / n,
-        statuses=sum(_is_status(v) for v in values) / n,
+        statuses=sum(k and not f for f, k in zip(flag, known, strict=True)) / n,
         pairs=sum(bool(_PAIR.search(v)) for v in values) / n,
         serials=sum(bool(_SERIAL.match(v)) for v in values) / n)
-
-
-def _is_status(value: str) -> bool:
-    stage, outcome, known, pre = classify_status(value)
-    return known and value.strip().lower() not in FLAG_VALUES
 
 
 def distinct_values(con: duckdb.DuckDBPyConnection, columns: list[str], name: str | None,
