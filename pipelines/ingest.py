@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.canonical import canonicalise
-from pipelines.db import first_row, scalar
+from pipelines.db import first_row
 from pipelines.errors import IngestError, MappingError, NoApplications
 from pipelines.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, stage, transition_columns
 from pipelines.load import pack_file, write_import
@@ -123,12 +123,12 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
 def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst, dry_run,
                  packing: Future) -> ImportReport:
     raw = read_file(con, path, sheet)
+    key = layout_key(raw.columns)
+    saved_overrides, saved_layout = _saved(con, key)
+    profiles = profile_columns(con, raw.columns)  # the first rows, in order
     # Rows are numbered now; later steps need not keep their order, which lets DuckDB run
     # them in parallel with less memory.
     con.execute("SET SESSION preserve_insertion_order = false")
-    key = layout_key(raw.columns)
-    saved_overrides, saved_layout = _saved(con, key)
-    profiles = profile_columns(con, raw.columns)
     mapping = propose_mapping(raw.columns, profiles, {**saved_overrides, **overrides})
     statuses = distinct_values(con, raw.columns, mapping.fields.get("status"))
     filled = [c for c in mapping.stage_columns if profiles[c].filled]
@@ -143,7 +143,7 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
                           rows_read=raw.rows_read, encoding=raw.encoding,
                           delimiter=raw.delimiter)
     report.sample = [list(r) for r in con.execute(
-        "SELECT * EXCLUDE (source_row) FROM _raw LIMIT 20").fetchall()]
+        "SELECT * EXCLUDE (source_row) FROM _raw_head LIMIT 20").fetchall()]
     remember = (lambda: _save(con, key, {**saved_overrides, **overrides},
                               layout or saved_layout)) if overrides or layout else (lambda: None)
     packed = packing.result()
@@ -152,10 +152,9 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         report.already_imported, report.import_id = True, previous[0]
         remember()
         return report
-    stage(con, chosen, raw.columns, mapping)
-    con.execute("DROP VIEW _raw; DROP TABLE _raw_all")  # staged now; free the memory
-    found = canonicalise(con, dayfirst_hint=dayfirst_hint(raw, mapping), dayfirst=dayfirst)
-    con.execute("DROP TABLE _staged")
+    staged = stage(con, chosen, raw.columns, mapping)
+    found = canonicalise(con, staged=staged, dayfirst_hint=dayfirst_hint(raw, mapping),
+                         dayfirst=dayfirst)
     if found.dayfirst is not None:
         report.date_order = (f"{'day' if found.dayfirst else 'month'} first "
                              f"({found.date_order_reason})")
@@ -172,11 +171,11 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
         report.warnings.append(f"{label} not understood, left empty (set it on the Scope fit "
                                f"page): {shown}{more}")
-    if scalar(con, "SELECT count(*) FROM _canonical") == 0:
+    if found.applications == 0:
         raise NoApplications(_nothing_found(report), hint=_nothing_hint(report))
     if dry_run:
         report.already_imported = bool(previous)
-        report.applications_loaded = scalar(con, "SELECT count(*) FROM _canonical")
+        report.applications_loaded = found.applications
         cursor = con.execute(
             "SELECT company, job_title, applied_on, coalesce(stage_reached, 'applied') AS stage, "
             "coalesce(outcome, 'active') AS outcome, status_raw FROM _canonical "

@@ -12,6 +12,8 @@ The layout is detected from the header and the values; the caller may override i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 
@@ -86,11 +88,14 @@ def _col(columns: list[str], name: str) -> str:
     return f"c{columns.index(name)}"
 
 
-def _text(expr: str) -> str:
+def cell_text(expr: str) -> str:
     """SQL cleaning every cell: the no-break space spreadsheets carry made plain, ends trimmed,
-    empty as NULL. (replace + trim costs a third of translate over a million rows; company
-    and title get the full clean-up in normalize/text.py.)"""
-    return f"nullif(trim(replace({expr}, '\u00a0', ' ')), '')"
+    empty as NULL. (replace + trim costs a third of translate over a million rows, and is
+    run only on the cells that need it: most need neither, and copying them cost as much
+    again; company and title get the full clean-up in normalize/text.py.)"""
+    return (f"CASE WHEN {expr} = '' OR starts_with({expr}, ' ') OR ends_with({expr}, ' ') "
+            f"OR contains({expr}, '\u00a0') "
+            f"THEN nullif(trim(replace({expr}, '\u00a0', ' ')), '') ELSE {expr} END")
 
 
 STAGED = ("company", "job_title", "applied_raw", "created_raw", "status_raw", "history_raw",
@@ -99,6 +104,11 @@ STAGED = ("company", "job_title", "applied_raw", "created_raw", "status_raw", "h
           "budget_raw", "prep_hours_raw", "researched_raw", "insiders_raw", "questions_raw",
           "feedback_asked_raw", "job_url", "source_ref", "flag_stage", "flag_outcome",
           "occurrence")
+# Staged columns whose distinct values are looked up (classified once each in Python).
+LOOKED_UP = ("status_raw", "history_raw", "applied_raw", "outcome_raw", "created_raw", "company",
+             "job_title", "salary_raw", "researched_raw", "insiders_raw", "questions_raw",
+             "feedback_asked_raw", "prep_hours_raw", "org_size_raw", "org_type", "org_reach",
+             "people_raw", "budget_raw")
 RAW_FIELDS = {"applied_on": "applied_raw", "created_on": "created_raw", "status": "status_raw",
               "status_history": "history_raw", "outcome_on": "outcome_raw",
               "salary": "salary_raw", "org_size": "org_size_raw",
@@ -106,6 +116,17 @@ RAW_FIELDS = {"applied_on": "applied_raw", "created_on": "created_raw", "status"
               "prep_hours": "prep_hours_raw", "researched": "researched_raw",
               "insiders_contacted": "insiders_raw", "questions_prepared": "questions_raw",
               "feedback_asked": "feedback_asked_raw"}
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What ``_staged`` holds: the staged columns that can hold a value (the others are NULL
+    on every row), and among the looked-up ones those that hold a file's cells as they are.
+    Such a cell is cleaned (``cell_text``) once per distinct value, by its lookup table,
+    rather than on every row of every pass."""
+
+    present: frozenset[str]
+    uncleaned: frozenset[str] = frozenset()
 
 
 def _staged_select(exprs: dict[str, str], *, applied: str = "TRUE", not_applied: str = "FALSE",
@@ -125,17 +146,18 @@ def _field_exprs(columns: list[str], mapping: Mapping) -> dict[str, str]:
     over min, max and currency columns is joined into one text ('80000 - 95000 EUR')."""
     exprs = {}
     for fld, col in mapping.fields.items():
-        exprs[RAW_FIELDS.get(fld, fld)] = _text(_col(columns, col))
+        exprs[RAW_FIELDS.get(fld, fld)] = cell_text(_col(columns, col))
     if "salary_max" in exprs or "salary_currency" in exprs:
         parts = [exprs.get("salary_raw", "NULL"), "'- ' || " + exprs.get("salary_max", "NULL"),
                  exprs.get("salary_currency", "NULL")]
         exprs["salary_raw"] = f"nullif(concat_ws(' ', {', '.join(parts)}), '')"
     for column, role in mapping.roles.items():
         if role == "company and title":
-            exprs["company"], exprs["job_title"] = _split_name(_text(_col(columns, column)))
+            exprs["company"], exprs["job_title"] = _split_name(
+                cell_text(_col(columns, column)))
         elif role == SECOND_STATUS and "status_raw" in exprs:  # 'Screen | Rejected'
             exprs["status_raw"] = (f"nullif(concat_ws(' | ', {exprs['status_raw']}, "
-                                   f"{_text(_col(columns, column))}), '')")
+                                   f"{cell_text(_col(columns, column))}), '')")
     return exprs
 
 
@@ -169,13 +191,14 @@ def _in(expr: str, words) -> str:
 
 def _reached(expr: str) -> str:
     """A stage cell that says the stage was reached: filled, not 'no', not an outcome word."""
-    return f"({_text(expr)} IS NOT NULL AND NOT {_in(expr, FALSE_FLAGS + tuple(CELL_OUTCOMES))})"
+    said = _in(expr, FALSE_FLAGS + tuple(CELL_OUTCOMES))
+    return f"({cell_text(expr)} IS NOT NULL AND NOT {said})"
 
 
 def _evidence_exprs(columns: list[str], mapping: Mapping) -> tuple[str, str]:
     """SQL for 'some stage cell is filled in' and 'the Applied column says no'."""
     cells = [_col(columns, c) for c in mapping.stage_columns]
-    filled = " OR ".join(f"{_text(c)} IS NOT NULL" for c in cells) or "FALSE"
+    filled = " OR ".join(f"{cell_text(c)} IS NOT NULL" for c in cells) or "FALSE"
     applied = [_col(columns, c) for c in mapping.stage_columns
                if normalize_header(c) in _APPLIED_FLAG_HEADERS]
     said_no = " AND ".join(_in(c, FALSE_FLAGS) for c in applied)
@@ -208,29 +231,44 @@ def _flag_exprs(columns: list[str], mapping: Mapping, has_status: bool) -> tuple
 
 
 def stage(con: duckdb.DuckDBPyConnection, layout: str, columns: list[str],
-          mapping: Mapping) -> None:
-    """Create ``_staged`` from ``_raw``: one row per application candidate, canonical columns."""
+          mapping: Mapping) -> Staged:
+    """Create ``_staged`` from ``_raw``: one row per application candidate, canonical columns.
+    Returns what it holds (see ``Staged``).
+
+    For a layout of one row per application ``_staged`` is a view: the later steps read it
+    two or three times, and recomputing its cells costs less than storing a copy of them."""
     if layout not in LAYOUTS:
         raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
     if layout == "transitions":
-        _stage_transitions(con, columns, mapping)
-        return
+        return _stage_transitions(con, columns, mapping)
     if layout == "date_columns":
-        _stage_date_columns(con, columns)
-        return
+        return _stage_date_columns(con, columns)
     exprs = _field_exprs(columns, mapping)
     has_status = "status" in mapping.fields
     exprs["flag_stage"], exprs["flag_outcome"] = _flag_exprs(columns, mapping, has_status)
     filled, said_no = _evidence_exprs(columns, mapping)
     if layout == "linkedin" and "source_channel" not in mapping.fields:
         exprs["source_channel"] = "'LinkedIn'"
+    # A looked-up field read from one column as it is (not joined with another column) is
+    # staged uncleaned: its lookup cleans each distinct cell once.
+    cells = {RAW_FIELDS.get(fld, fld): _col(columns, col) for fld, col in mapping.fields.items()}
+    uncleaned = {name for name in LOOKED_UP
+                 if name in cells and exprs.get(name) == cell_text(cells[name])}
+    exprs.update({name: cells[name] for name in uncleaned})
     select = _staged_select(exprs, applied="TRUE" if layout == "linkedin" else filled,
                             not_applied=f"{said_no} AND ({exprs['flag_stage']}) IS NULL",
                             created_counts=not has_status)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT source_row, {select} FROM _raw")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT source_row, {select} FROM _raw")
+    return Staged(_present(exprs), frozenset(uncleaned))
 
 
-def _stage_transitions(con, columns: list[str], mapping: Mapping) -> None:
+def _present(exprs: dict[str, str]) -> frozenset[str]:
+    """The staged columns an expression fills (not the NULL of an absent field)."""
+    return frozenset(name for name in STAGED
+                     if exprs.get(name) not in (None, "NULL", "NULL::VARCHAR"))
+
+
+def _stage_transitions(con, columns: list[str], mapping: Mapping) -> Staged:
     """Transition rows → one row per application: a new application starts on every row
     with a company; rows with a blank company continue the one above. The path of targets
     becomes a multi-status ('A -> B -> C') that the status classifier reads."""
@@ -240,10 +278,11 @@ def _stage_transitions(con, columns: list[str], mapping: Mapping) -> None:
         raise MappingError("the transition list has no company column.",
                            hint="Name it with --map 'Column=company'.")
     exprs = {fld: f"any_value({e})" for fld, e in _field_exprs(columns, mapping).items()}
-    exprs["status_raw"] = (f"string_agg(coalesce({_text(source_col)}, '') || ' -> ' || "
-                           f"coalesce({_text(target_col)}, ''), ' -> ' ORDER BY source_row)")
+    exprs["status_raw"] = (f"string_agg(coalesce({cell_text(source_col)}, '') || ' -> ' || "
+                           f"coalesce({cell_text(target_col)}, ''), ' -> ' "
+                           f"ORDER BY source_row)")
     exprs["occurrence"] = "NULL"
-    comp = _text(_col(columns, company))
+    comp = cell_text(_col(columns, company))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _staged AS
         WITH grouped AS (
             SELECT *, count({comp}) OVER (ORDER BY source_row) AS app_no FROM _raw),
@@ -253,9 +292,10 @@ def _stage_transitions(con, columns: list[str], mapping: Mapping) -> None:
         SELECT * REPLACE (row_number() OVER (PARTITION BY lower(company)
                                             ORDER BY source_row)::VARCHAR AS occurrence)
         FROM apps""")
+    return Staged(_present(exprs) | {"status_raw", "occurrence"})
 
 
-def _stage_date_columns(con, columns: list[str]) -> None:
+def _stage_date_columns(con, columns: list[str]) -> Staged:
     """One column per day → one row per (day, company cell). A trailing '(…)' in a cell is
     the place ('2. Acme (Boston)'); list numbering is removed later with the company text.
     ``source_row`` is row × 100000 + column number, one per cell."""
@@ -276,3 +316,4 @@ def _stage_date_columns(con, columns: list[str]) -> None:
               AND NOT regexp_matches(trim(cell), '^=|^[\d\s.,:/\-]+$'))
         SELECT source_row, {_staged_select(exprs)}
         FROM cells JOIN (VALUES {days}) d(col, day) USING (col)""")
+    return Staged(_present(exprs))

@@ -30,12 +30,13 @@ FIELDS = ("company", "job_title", "company_key", "title_key", "applied_on", "out
 _RANK = "list_position(['applied','screen','interview','final','offer'], {})"
 
 
-def _match(con) -> None:
-    """``_match``: each candidate paired with at most one stored application and back."""
+def _match(con) -> int:
+    """``_match``: each candidate paired with at most one stored application and back.
+    Returns the number of pairs."""
     if not scalar(con, "SELECT count(*) FROM applications"):
         con.execute("CREATE OR REPLACE TEMP TABLE _match (source_row INTEGER, "
                     "application_id VARCHAR)")
-        return
+        return 0
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _match AS
         WITH cand AS (
             SELECT c.source_row, a.application_id,
@@ -60,6 +61,7 @@ def _match(con) -> None:
                                                   source_row) AS r2
             FROM best WHERE r = 1)
         WHERE r2 = 1""")
+    return scalar(con, "SELECT count(*) FROM _match")
 
 
 def _merged_sql(import_id: int, source_file: str) -> str:
@@ -95,26 +97,34 @@ def _update_matched(con, import_id: int, source_file: str) -> int:
     return scalar(con, "SELECT count(*) FROM _changed")
 
 
-def _insert_new(con, import_id: int, source_file: str) -> int:
-    """Insert the candidates no stored application matched. Their id is a hash of the
-    matching key; in the rare case it is taken, the import and row are appended."""
+def _new_id(con, import_id: int, matched: int) -> str:
+    """SQL for the id of a new application over columns ``{t}dedupe_key`` and
+    ``{t}source_row`` (``t`` a table alias and a dot, or nothing): the hash of its matching
+    key as 16 hex digits; in the rare case that id is taken, the import and row are
+    appended. The insert and the application's source row use the same expression."""
+    plain = "printf('a%016x', {t}dedupe_key)"
+    if matched == 0 and not scalar(con, "SELECT count(*) FROM applications"):
+        return plain
+    con.execute("""CREATE OR REPLACE TEMP TABLE _taken AS
+        SELECT DISTINCT dedupe_key FROM _kept k SEMI JOIN applications a
+        ON a.application_id = printf('a%016x', k.dedupe_key)""")
+    if not scalar(con, "SELECT count(*) FROM _taken"):
+        return plain
+    return (f"CASE WHEN {{t}}dedupe_key IN (SELECT dedupe_key FROM _taken) "
+            f"THEN {plain} || '-{import_id}-' || {{t}}source_row ELSE {plain} END")
+
+
+def _insert_new(con, import_id: int, source_file: str, new_id: str, matched: int) -> None:
+    """Insert the candidates no stored application matched."""
     columns = ", ".join(FIELDS)
     values = ", ".join(f"c.{f}" for f in FIELDS)
-    taken = scalar(con, "SELECT count(*) FROM _canonical c SEMI JOIN applications a "
-                        "ON a.application_id = c.new_id")
-    new_id = "c.new_id" if not taken else (
-        f"CASE WHEN c.new_id IN (SELECT application_id FROM applications) "
-        f"THEN c.new_id || '-{import_id}-' || c.source_row ELSE c.new_id END")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS
-        SELECT c.source_row, {new_id} AS application_id FROM _canonical c
-        ANTI JOIN _match m USING (source_row)""")
+    unmatched = "ANTI JOIN _match m USING (source_row)" if matched else ""
     con.execute(f"""INSERT INTO applications (application_id, {columns}, stage_reached, outcome,
             status_known, source_file, first_import_id, last_import_id, updated_at)
-        SELECT n.application_id, {values}, coalesce(c.stage_reached, 'applied'),
+        SELECT {new_id.format(t="c.")}, {values}, coalesce(c.stage_reached, 'applied'),
                coalesce(c.outcome, 'active'), coalesce(c.s_known, c.status_raw IS NULL),
                {_q(source_file)}, {import_id}, {import_id}, now()::TIMESTAMP
-        FROM _canonical c JOIN _new n USING (source_row)""")
-    return scalar(con, "SELECT count(*) FROM _new")
+        FROM _canonical c {unmatched}""")
 
 
 def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: PackedFile,
@@ -130,14 +140,16 @@ def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: PackedF
     try:
         import_id = scalar(con, "SELECT nextval('import_id_seq')")
         _store_file(con, original, record)
-        _match(con)
-        updated = _update_matched(con, import_id, record["source_file"])
-        new = _insert_new(con, import_id, record["source_file"])
+        matched = _match(con)
+        new_id = _new_id(con, import_id, matched)
+        updated = _update_matched(con, import_id, record["source_file"]) if matched else 0
+        _insert_new(con, import_id, record["source_file"], new_id, matched)
         con.execute(f"""INSERT INTO application_sources
-            SELECT coalesce(m.application_id, n.application_id), {import_id}, c.source_row
-            FROM _canonical c LEFT JOIN _match m USING (source_row)
-            LEFT JOIN _new n USING (source_row)""")
-        loaded = scalar(con, "SELECT count(*) FROM _canonical")
+            SELECT coalesce(m.application_id, {new_id.format(t="k.")}), {import_id},
+                   k.source_row
+            FROM _kept k LEFT JOIN _match m USING (source_row)""")
+        loaded = scalar(con, "SELECT count(*) FROM _kept")
+        new = loaded - matched
         record.update(import_id=import_id, applications_loaded=loaded, applications_new=new,
                       applications_updated=updated)
         _insert_record(con, record)

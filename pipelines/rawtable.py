@@ -3,6 +3,10 @@
 ``finish_raw`` materialises a reader's rows as the temp table ``_raw_all`` and the view
 ``_raw`` (columns ``c0…cN`` as VARCHAR plus ``source_row``, 1-based), leaving out blank rows
 and counting repeated header rows and total rows. ``find_header_row`` picks the header.
+
+``_raw_all`` is the one copy of the file's cells an import makes: every later step reads
+views over it. (A view straight over the file would save that copy, but numbering its rows
+in file order makes each pass over it run on one thread.)
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pipelines.mapping import header_score
 HEADER_SEARCH_ROWS = 30
 _TOTAL_WORDS = r"\b(grand )?(totals|total|summe|sum|gesamtergebnis|gesamt|toplam)\b|合计|总计"
 _TOTAL_ROW = r"^(" + _TOTAL_WORDS + ")"
+_TOTAL_HINT = r"total|summe|sum|gesamt|toplam|合计|总计"  # a quick test before _TOTAL_ROW
 _LETTER = "[a-zà-ÿ\u4e00-\u9fff]"  # a total row holds a label and numbers, no other words
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -51,26 +56,31 @@ def load_rows(con, rows: list[list[str | None]], header: int, sheet: str | None 
 
 def _kind_sql(cells: list[str], header_cells: list[str]) -> str:
     """SQL naming rows to leave out: blank (or only unticked checkboxes), a repeat of the
-    header, or a total row. Cheap on purpose: one concatenation and a few cells per row."""
-    joined = "concat_ws(' ', " + ", ".join(cells) + ")"
+    header, or a total row. Cheap on purpose: a row is tested cell by cell only while its
+    cells are blank, and the costlier tests run only on rows that pass a quick one."""
+    blank = " AND ".join(f"({c} IS NULL OR regexp_full_match({c}, '(\\s|FALSE)*'))"
+                         for c in cells) or "TRUE"
     named = [(c, h.strip().lower()) for c, h in zip(cells, header_cells, strict=True) if h][:2]
     repeat = " AND ".join(f"lower(trim({c})) = {_sql_str(h)}" for c, h in named) or "FALSE"
-    first = "lower(trim(coalesce(" + ", ".join(cells[:3]) + ", '')))"
+    first = "coalesce(" + ", ".join(cells[:3]) + ", '')"
+    joined = "concat_ws(' ', " + ", ".join(cells) + ")"
     return f"""CASE
-        WHEN regexp_full_match({joined}, '(\\s|FALSE)*') THEN 'blank'
+        WHEN {blank} THEN 'blank'
         WHEN {repeat} THEN 'repeated header'
-        WHEN regexp_matches({first}, '{_TOTAL_ROW}') AND NOT regexp_matches(
+        WHEN regexp_matches({first}, '(?i){_TOTAL_HINT}')
+            AND regexp_matches(lower(trim({first})), '{_TOTAL_ROW}') AND NOT regexp_matches(
             regexp_replace(lower({joined}), '{_TOTAL_WORDS}', '', 'g'), '{_LETTER}')
             THEN 'total'
         END"""
 
 
 def finish_raw(con, source: str, params: list, header_cells: list, header: int,
-            sheet: str | None = None, sheets: list[str] | None = None) -> RawTable:
+               sheet: str | None = None, sheets: list[str] | None = None) -> RawTable:
     """Materialise the rows of ``source`` (a query with columns c0…cN, in file order) as
     ``_raw_all`` with a ``_kind`` for rows to leave out; ``_raw`` is the view of the rows
     kept below the header, with the named columns renumbered c0…cM and ``source_row``
-    (1-based) taken from the table's row order, which DuckDB keeps on insert."""
+    (1-based) taken from the table's row order, which DuckDB keeps on insert. When no row is
+    left out, ``_raw`` does not test the kind."""
     names = dedupe_names(header_cells)
     keep = [i for i, n in enumerate(names) if n is not None]
     cells = [f"c{i}" for i in keep]
@@ -80,9 +90,10 @@ def finish_raw(con, source: str, params: list, header_cells: list, header: int,
     counts = dict(con.execute(f"SELECT coalesce(_kind, 'kept'), count(*) FROM _raw_all "
                               f"WHERE rowid > {header} GROUP BY ALL").fetchall())
     selected = ", ".join(f"{c} AS c{j}" for j, c in enumerate(cells))
+    left_out = " AND _kind IS NULL" if set(counts) - {"kept"} else ""
     con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT {selected}, "
                 f"(rowid + 1)::INTEGER AS source_row FROM _raw_all "
-                f"WHERE rowid > {header} AND _kind IS NULL")
+                f"WHERE rowid > {header}{left_out}")
     skipped = {f"{k} rows": v for k, v in counts.items() if k not in ("blank", "kept")}
     return RawTable(columns=[names[i] for i in keep], header_row=header + 1, sheet=sheet,
                     rows_read=sum(counts.values()) - counts.get("blank", 0), skipped=skipped,

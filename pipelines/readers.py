@@ -261,5 +261,3 @@ def _duckdb_csv(con, path: Path, delim: str, head: list[list],
         table.header_row = header_line
         return table
     return None
-
-

@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -234,11 +234,11 @@ class Codebook:
     """The themes and one compiled pattern (all phrases) per theme."""
 
     themes: dict[str, Theme]
-    patterns: dict[str, re.Pattern[str]]
+    patterns: Mapping[str, re.Pattern[str]]
     # Per theme, its phrases that use a frame: where frames of several themes start at the
     # same cue, the nearest words after it decide ('lacks years of experience in growth' is
     # experience, not business).
-    framed: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
+    framed: Mapping[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
     # (theme, folded clause) → _spans: trackers repeat the sentences of form letters.
     seen: dict[tuple[str, str], tuple[tuple[int, int], ...]] = field(
         default_factory=dict, compare=False, repr=False)
@@ -252,8 +252,40 @@ class Codebook:
             if _FRAME_NAME.search(pattern):
                 framed.setdefault(theme, []).append(expand_frames(pattern))
         return cls({t.name: t for t in themes},
-                   {t: re.compile(_theme_pattern(p)) for t, p in grouped.items()},
-                   {t: re.compile("|".join(p)) for t, p in framed.items()})
+                   _Patterns({t: p for t, p in grouped.items()}, _theme_pattern),
+                   _Patterns({t: p for t, p in framed.items()}, "|".join))
+
+
+class _Patterns(Mapping):
+    """Theme → its compiled pattern, compiled on first use: a codebook's patterns take half a
+    second to compile, and most imports need only the few themes their texts can match."""
+
+    def __init__(self, phrases: dict[str, list[str]], join) -> None:
+        self._phrases, self._join = phrases, join
+        self._sources: dict[str, str] = {}
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def source(self, theme: str) -> str:
+        """The pattern's text, without compiling it."""
+        if theme not in self._sources:
+            self._sources[theme] = self._join(self._phrases[theme])
+        return self._sources[theme]
+
+    def __getitem__(self, theme: str) -> re.Pattern[str]:
+        if theme not in self._compiled:
+            self._compiled[theme] = re.compile(self.source(theme))
+        return self._compiled[theme]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._phrases)
+
+    def __len__(self) -> int:
+        return len(self._phrases)
+
+
+def _source(patterns: Mapping, theme: str) -> str:
+    """A theme's pattern text (from a lazy mapping without compiling it)."""
+    return patterns.source(theme) if isinstance(patterns, _Patterns) else patterns[theme].pattern
 
 
 def _theme_pattern(phrases: list[str]) -> str:
@@ -411,7 +443,7 @@ def _near(span: tuple[int, int], others: Iterable[tuple[int, int]], gap: int = 1
 
 
 def _nearest_frame(spans: dict[str, tuple[tuple[int, int], ...]], clause: str,
-                   framed: dict[str, re.Pattern[str]]) -> None:
+                   framed: Mapping[str, re.Pattern[str]]) -> None:
     """Where frames of several themes start at the same cue ('they need someone who ...'),
     keep only the theme whose words come first after it; a theme left with no span goes.
     Experience yields to a skill named right after it ('more experience leading engineers'),
@@ -520,26 +552,36 @@ def _group_end(pattern: str, start: int) -> int:
                 len(pattern))
 
 
+def _re2_usable(con, patterns: dict[str, str]) -> list[str]:
+    """The names of the patterns RE2 can read: all of them at once when it reads them all
+    (the usual case), else tried one by one."""
+    def reads(names: list[str]) -> bool:
+        try:
+            con.execute("SELECT " + ", ".join(["regexp_matches('', ?)"] * len(names)),
+                        [patterns[n] for n in names]).fetchall()
+        except duckdb.Error:
+            return False
+        return True
+
+    names = list(patterns)
+    if not names or reads(names):
+        return names
+    return [name for name in names if reads([name])]
+
+
 def _candidates(folded: list[str], codebook: Codebook) -> list[list[str]]:
     """For each folded text, the themes whose pattern can match it. DuckDB tests every text
     against every theme at once (RE2, all cores); Python's engine then works only on the
     hits. RE2's \\w and \\b know ASCII only, so a text with other letters keeps every theme,
     as does a theme whose pattern RE2 cannot read."""
     names = list(codebook.patterns)
+    re2 = {name: _re2_pattern(_source(codebook.patterns, name)) for name in names}
     con = duckdb.connect()
-    usable = []
-    for name in names:
-        try:
-            con.execute("SELECT regexp_matches('', ?)", [_re2_pattern(
-                codebook.patterns[name].pattern)]).fetchall()
-            usable.append(name)
-        except duckdb.Error:
-            pass
+    usable = _re2_usable(con, re2)
     con.register("_folded", pd.DataFrame({"f": pd.Series(folded, dtype=object)}))
     tests = ", ".join(["NOT regexp_full_match(f, '[ a-z0-9]*')"]
                       + ["regexp_matches(f, ?)"] * len(usable))
-    rows = con.execute(f"SELECT {tests} FROM _folded",
-                       [_re2_pattern(codebook.patterns[n].pattern) for n in usable]).fetchall()
+    rows = con.execute(f"SELECT {tests} FROM _folded", [re2[n] for n in usable]).fetchall()
     con.close()
     always = [n for n in names if n not in usable]
     return [names if row[0] else always + [n for n, hit in zip(usable, row[1:], strict=True)
@@ -572,12 +614,38 @@ def load_codebook(con: duckdb.DuckDBPyConnection) -> Codebook:
 
 def seed_codebook(con: duckdb.DuckDBPyConnection) -> None:
     """Store the default themes and phrases (only those not there yet)."""
-    con.executemany("INSERT OR IGNORE INTO themes VALUES (?, ?, ?, ?, ?, TRUE)",
-                    [(t.name, t.label, t.controllable, t.description, t.action)
-                     for t in default_themes()])
-    con.executemany("INSERT OR IGNORE INTO theme_phrases VALUES (?, ?, TRUE, ?)",
-                    [(theme, pattern, i) for i, (theme, pattern) in
-                     enumerate(default_phrases())])
+    themes, phrases = default_themes(), default_phrases()
+    con.execute("""INSERT OR IGNORE INTO themes SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+                       unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), TRUE""",
+                [[t.name for t in themes], [t.label for t in themes],
+                 [t.controllable for t in themes], [t.description for t in themes],
+                 [t.action for t in themes]])
+    con.execute("""INSERT OR IGNORE INTO theme_phrases SELECT unnest(?::VARCHAR[]),
+                       unnest(?::VARCHAR[]), TRUE, unnest(?::INTEGER[])""",
+                [[theme for theme, _ in phrases], [pattern for _, pattern in phrases],
+                 list(range(len(phrases)))])
+
+
+# One row per (application, theme) from the tags of its feedback and notes (as corrected in
+# the app); a theme found in both keeps the evidence of each. A full join of the two, not a
+# GROUP BY over every row, which cost a million-row import over a second.
+_THEMES_OF_APPLICATIONS = """
+    WITH texts AS (
+        SELECT a.application_id, coalesce(n.feedback, a.feedback) AS feedback,
+               coalesce(n.notes, a.notes) AS notes
+        FROM applications a LEFT JOIN annotations n USING (application_id)),
+    f AS (SELECT application_id, theme, controllable, evidence
+          FROM texts JOIN _tags_df t ON t.text = texts.feedback),
+    o AS (SELECT application_id, theme, controllable, evidence
+          FROM texts JOIN _tags_df t ON t.text = texts.notes)
+    SELECT coalesce(f.application_id, o.application_id), coalesce(f.theme, o.theme),
+           coalesce(f.controllable, o.controllable),
+           CASE WHEN f.evidence IS NULL THEN o.evidence
+                WHEN o.evidence IS NULL OR o.evidence = f.evidence THEN f.evidence
+                ELSE f.evidence || ' · ' || o.evidence END,
+           CASE WHEN o.theme IS NULL THEN 'feedback' WHEN f.theme IS NULL THEN 'notes'
+                ELSE 'feedback, notes' END
+    FROM f FULL JOIN o ON f.application_id = o.application_id AND f.theme = o.theme"""
 
 
 def sync_theme_codes(con: duckdb.DuckDBPyConnection) -> None:
@@ -597,8 +665,10 @@ def refresh_themes(con: duckdb.DuckDBPyConnection) -> int:
     ``application_themes``. Returns the number of (application, theme) rows."""
     codebook = load_codebook(con)
     texts = pd.Series([r[0] for r in con.execute(
-        "SELECT DISTINCT t FROM (SELECT feedback AS t FROM applications_view UNION ALL "
-        "SELECT notes FROM applications_view) WHERE t IS NOT NULL").fetchall()], dtype=object)
+        "SELECT DISTINCT t FROM (SELECT coalesce(n.feedback, a.feedback) AS t FROM applications a "
+        "LEFT JOIN annotations n USING (application_id) UNION ALL SELECT coalesce(n.notes, "
+        "a.notes) FROM applications a LEFT JOIN annotations n USING (application_id)) "
+        "WHERE t IS NOT NULL").fetchall()], dtype=object)
     tags = classify_texts(texts, codebook)
     tags["controllable"] = tags["theme"].map(
         {n: t.controllable for n, t in codebook.themes.items()}).astype("boolean")
@@ -606,16 +676,7 @@ def refresh_themes(con: duckdb.DuckDBPyConnection) -> int:
     try:
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM application_themes")
-        con.execute("""INSERT INTO application_themes
-            SELECT a.application_id, t.theme, any_value(t.controllable),
-                   string_agg(DISTINCT t.evidence, ' · '), string_agg(DISTINCT s.source, ', ')
-            FROM (SELECT application_id, feedback AS text, 'feedback' AS source
-                  FROM applications_view WHERE feedback IS NOT NULL
-                  UNION ALL SELECT application_id, notes, 'notes' FROM applications_view
-                  WHERE notes IS NOT NULL) s
-            JOIN _tags_df t ON t.text = s.text
-            JOIN applications a USING (application_id)
-            GROUP BY ALL""")
+        con.execute(f"INSERT INTO application_themes {_THEMES_OF_APPLICATIONS}")
         sync_theme_codes(con)
         con.execute("COMMIT")
     except BaseException:
