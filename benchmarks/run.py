@@ -46,7 +46,6 @@ import sys
 import tempfile
 import time
 import traceback
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +55,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import trackers  # noqa: E402
+
+from tests.app_server import _wait as wait_for_app  # noqa: E402
 
 SIZES = {"1k": 1_000, "100k": 100_000, "1m": 1_000_000}
 XLSX_ROWS = 100_000
@@ -735,16 +736,7 @@ def _first_chart(browser, command: Callable[[int, Path], list[str]], folder: Pat
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                   start_new_session=True)
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not answer:\n{log_path.read_text()[-3000:]}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.05)
+            wait_for_app(url, server, 120, log_path, interval=0.05)
             health = time.perf_counter() - start
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             try:

@@ -51,7 +51,10 @@ def serving(folder: Path, seconds: float = 60,
                 process.wait()
 
 
-def _wait(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
+def _wait(url: str, process: subprocess.Popen, seconds: float, log: Path,
+          interval: float = 0.3) -> None:
+    """Return once the app at ``url`` answers its health check, polling every ``interval``
+    seconds; raise RuntimeError with its log when it exits or stays silent ``seconds``."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -61,5 +64,5 @@ def _wait(url: str, process: subprocess.Popen, seconds: float, log: Path) -> Non
                 if answer.status == 200:
                     return
         except OSError:
-            time.sleep(0.3)
+            time.sleep(interval)
     raise RuntimeError(f"the app did not answer:\n{log.read_text()}")
