@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -115,14 +115,16 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
     check_readable(path)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        packing = pool.submit(pack_file, path)  # hash and compress while DuckDB reads
         return _ingest_read(con, path, name, sheet, overrides, layout, dayfirst, dry_run,
-                            packing)
+                            pool)
 
 
 def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst, dry_run,
-                 packing: Future) -> ImportReport:
+                 pool: ThreadPoolExecutor) -> ImportReport:
     raw = read_file(con, path, sheet)
+    # Hash and compress the file (both release the GIL) while Python profiles and maps the
+    # columns on one core; during the read DuckDB wants both.
+    packing = pool.submit(pack_file, path)
     key = layout_key(raw.columns)
     saved_overrides, saved_layout = _saved(con, key)
     profiles = profile_columns(con, raw.columns)  # the first rows, in order
