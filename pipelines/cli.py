@@ -9,13 +9,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
-import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -25,6 +21,9 @@ from pipelines.ingest import ingest_file
 from pipelines.layouts import LAYOUTS
 from pipelines.mapping import parse_overrides
 from pipelines.report import format_report
+
+if TYPE_CHECKING:
+    import subprocess
 
 _DATE_ORDERS = {"dmy": True, "mdy": False, None: None}
 EXIT_BAD_INPUT = 2
@@ -149,6 +148,10 @@ def streamlit_command(port: int) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     """Serve the dashboard until Ctrl+C; open it in the browser once it answers."""
+    import signal  # these only for this command: `silverlining ingest` starts sooner
+    import subprocess
+    import webbrowser
+
     if args.db and args.workspace:
         print("silverlining: give --db or --workspace, not both.", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -182,6 +185,9 @@ def _interrupt(signum, frame) -> None:
 
 def _answers(url: str, server: subprocess.Popen, seconds: float = 30) -> bool:
     """Wait until the server answers its health check (False if it stopped or timed out)."""
+    import time
+    import urllib.request
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and server.poll() is None:
         try:
