@@ -17,7 +17,7 @@ import duckdb
 
 from pipelines.db import connect, default_db_path
 from pipelines.errors import IngestError
-from pipelines.ingest import ingest_file
+from pipelines.ingest import ingest_file, warm_imports
 from pipelines.layouts import LAYOUTS
 from pipelines.mapping import parse_overrides
 from pipelines.report import format_report
@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    warm_imports()  # while the database opens and the first file is read
     overrides = parse_overrides(args.map)
     try:
         con = connect(args.db)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pyarrow as pa
-
 from pipelines.mapping import header_score
 
 HEADER_SEARCH_ROWS = 30
@@ -54,6 +52,8 @@ def load_columns(con, columns: list[list[str | None]], header: int, sheet: str |
     """The raw table of columns of text cells (None for blank), all of one length, the header
     in row ``header``: handed to DuckDB as Arrow strings, which it reads without converting
     each cell."""
+    import pyarrow as pa  # not needed for files DuckDB reads itself
+
     table = pa.table({f"c{i}": pa.array(column, type=pa.string())
                       for i, column in enumerate(columns)})
     con.register("_rows_frame", table)
