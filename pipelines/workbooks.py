@@ -99,28 +99,32 @@ def _texts(rows: list[list]) -> list[list[str | None]]:
     return [[_cell_text(v) for v in row] for row in rows]
 
 
-def _column_texts(values: tuple) -> list[str | None]:
-    """``_cell_text`` of a column's cells; a column of one kind of cell (the usual case) is
-    converted without asking each cell what it is."""
+def _column_texts(values: list, header: int) -> list[str | None]:
+    """``_cell_text`` of a column's cells. Below the header, a column of one kind of cell (the
+    usual case) is converted without asking each cell what it is."""
+    return [_cell_text(v) for v in values[:header + 1]] + _body_texts(values[header + 1:])
+
+
+def _body_texts(values: list) -> list[str | None]:
     kinds = set(map(type, values))
     if kinds <= {str}:
         return [v if v and not v.isspace() else None for v in values]
     if kinds <= {float}:
         return [str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v) for v in values]
     if kinds <= {dt.date}:
-        return [v.isoformat() for v in values]
+        return list(map(dt.date.isoformat, values))
     if kinds <= {dt.datetime}:
         return [v.isoformat(" ") if v.hour or v.minute or v.second or v.microsecond
                 else v.date().isoformat() for v in values]
     return [_cell_text(v) for v in values]
 
 
-def _columns(rows: list[list]) -> list[list[str | None]]:
+def _columns(rows: list[list], header: int) -> list[list[str | None]]:
     """The sheet's cells as text, column by column."""
     width = max((len(r) for r in rows), default=0)
     if any(len(r) != width for r in rows):
         rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    return [_column_texts(column) for column in zip(*rows, strict=True)]
+    return [_column_texts([row[i] for row in rows], header) for i in range(width)]
 
 
 def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
@@ -146,7 +150,7 @@ def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
         raise NoApplications("no sheet holds a table of applications.", file=path.name,
                              hint=f"The sheets are: {', '.join(map(repr, names))}; name one with "
                                   "--sheet if it holds your applications.")
-    return load_columns(con, _columns(values), header, sheet=name, sheets=names)
+    return load_columns(con, _columns(values, header), header, sheet=name, sheets=names)
 
 
 def _sheet_score(name: str, values: list[list], head: list[list], header: int | None,
