@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -21,9 +23,6 @@ from pipelines.ingest import ingest_file, warm_imports
 from pipelines.layouts import LAYOUTS
 from pipelines.mapping import parse_overrides
 from pipelines.report import format_report
-
-if TYPE_CHECKING:
-    import subprocess
 
 _DATE_ORDERS = {"dmy": True, "mdy": False, None: None}
 EXIT_BAD_INPUT = 2
@@ -149,9 +148,7 @@ def streamlit_command(port: int) -> list[str]:
 
 def _run(args: argparse.Namespace) -> int:
     """Serve the dashboard until Ctrl+C; open it in the browser once it answers."""
-    import signal  # these only for this command: `silverlining ingest` starts sooner
-    import subprocess
-    import webbrowser
+    import webbrowser  # only for this command: `silverlining ingest` starts sooner
 
     if args.db and args.workspace:
         print("silverlining: give --db or --workspace, not both.", file=sys.stderr)
@@ -186,7 +183,6 @@ def _interrupt(signum, frame) -> None:
 
 def _answers(url: str, server: subprocess.Popen, seconds: float = 30) -> bool:
     """Wait until the server answers its health check (False if it stopped or timed out)."""
-    import time
     import urllib.request
 
     deadline = time.monotonic() + seconds
