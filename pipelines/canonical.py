@@ -72,25 +72,30 @@ def _distinct_values(con, staged: Staged) -> _Values:
     wanted = [c for c in LOOKED_UP if c in staged.present]
     if not wanted:
         return _Values({}, {})
-    aggregates = [f"{'histogram' if c in _COUNTED else 'list'}("
-                  f"{'' if c in _COUNTED else 'DISTINCT '}{c}) FILTER (WHERE {c} IS NOT NULL)"
-                  for c in wanted]
-    row = con.execute(f"SELECT {', '.join(aggregates)} FROM _staged").fetchall()[0]
-    found = {c: v or ({} if c in _COUNTED else []) for c, v in zip(wanted, row, strict=True)}
-    pairs, counts = {}, {}
-    for column, raw in found.items():
-        raw = list(raw)  # a histogram's keys
-        if column in staged.uncleaned and raw:
-            cells = [r[0] for r in con.execute(
-                f"SELECT {cell_text('raw')} FROM unnest(?::VARCHAR[]) t(raw)", [raw]).fetchall()]
+    # One pass over _staged: each column's distinct values (with their rows for the scope
+    # columns), and those values cleaned where _staged holds them uncleaned.
+    aggregates, finish = [], []
+    for i, c in enumerate(wanted):
+        if c in _COUNTED:
+            aggregates.append(f"histogram({c}) FILTER (WHERE {c} IS NOT NULL) AS h{i}")
+            raw, rows = f"map_keys(h{i})", f"map_values(h{i})"
         else:
-            cells = raw
+            aggregates.append(f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL) AS h{i}")
+            raw, rows = f"h{i}", "NULL"
+        cells = (f"list_transform({raw}, lambda x: {cell_text('x')})"
+                 if c in staged.uncleaned else raw)
+        finish += [raw, cells, rows]
+    row = con.execute(f"SELECT {', '.join(finish)} FROM (SELECT {', '.join(aggregates)} "
+                      f"FROM _staged)").fetchall()[0]
+    pairs, counts = {}, {}
+    for i, column in enumerate(wanted):
+        raw, cells, rows = (row[3 * i] or []), (row[3 * i + 1] or []), row[3 * i + 2]
         pairs[column] = list(zip(raw, cells, strict=True))
         if column in _COUNTED:
             counted: dict[str, int] = {}
-            for key, cell in pairs[column]:
+            for cell, n in zip(cells, rows or [], strict=True):
                 if cell is not None:
-                    counted[cell] = counted.get(cell, 0) + found[column][key]
+                    counted[cell] = counted.get(cell, 0) + n
             counts[column] = counted
     return _Values({c: p for c, p in pairs.items() if p}, counts)
 

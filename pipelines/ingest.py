@@ -8,15 +8,17 @@ when the input cannot be used, and then the database is left as it was.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipelines.canonical import canonicalise
 from pipelines.db import first_row
 from pipelines.errors import IngestError, MappingError, NoApplications
 from pipelines.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, stage, transition_columns
@@ -24,8 +26,29 @@ from pipelines.load import pack_file, write_import
 from pipelines.mapping import normalize_header, propose_mapping
 from pipelines.profile import distinct_values, profile_columns
 from pipelines.readers import check_readable, read_file
-from pipelines.scope import refresh_scope
-from pipelines.themes import refresh_themes
+
+# What an import needs only after reading the file: pandas, numpy and the modules built on
+# them, half a second to import. warm_imports() imports them in a thread meanwhile, while
+# DuckDB or calamine reads the file (both let go of the interpreter).
+_AFTER_READING = ("pipelines.canonical", "pipelines.scope", "pipelines.themes")
+_warming: list[threading.Thread] = []
+
+
+def warm_imports() -> None:
+    """Start importing what an import needs after its read, in a thread (once). An import
+    that fails there fails again, with its message, where the module is used."""
+    if _warming or all(name in sys.modules for name in _AFTER_READING):
+        return
+
+    def load() -> None:
+        for name in _AFTER_READING:
+            try:
+                importlib.import_module(name)
+            except Exception:  # raised again where the module is used
+                return
+
+    _warming.append(threading.Thread(target=load, name="warm-imports", daemon=True))
+    _warming[0].start()
 
 
 @dataclass
@@ -99,6 +122,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, *,
     """
     path = Path(path)
     name = display_name or path.name
+    warm_imports()
     cursor = con.cursor()  # its own temporary tables and transaction, gone when it closes
     try:
         return _ingest(cursor, path, name, sheet, overrides or {}, layout, dayfirst, dry_run)
@@ -115,14 +139,16 @@ def _ingest(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         raise MappingError(f"unknown layout {layout!r}.", hint="Layouts: " + ", ".join(LAYOUTS))
     check_readable(path)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        packing = pool.submit(pack_file, path)  # hash and compress while DuckDB reads
         return _ingest_read(con, path, name, sheet, overrides, layout, dayfirst, dry_run,
-                            packing)
+                            pool)
 
 
 def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst, dry_run,
-                 packing: Future) -> ImportReport:
+                 pool: ThreadPoolExecutor) -> ImportReport:
     raw = read_file(con, path, sheet)
+    # Hash and compress the file (both release the GIL) while Python profiles and maps the
+    # columns on one core; during the read DuckDB wants both.
+    packing = pool.submit(pack_file, path)
     key = layout_key(raw.columns)
     saved_overrides, saved_layout = _saved(con, key)
     profiles = profile_columns(con, raw.columns)  # the first rows, in order
@@ -152,6 +178,8 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         report.already_imported, report.import_id = True, previous[0]
         remember()
         return report
+    from pipelines.canonical import canonicalise  # imported meanwhile (warm_imports)
+
     staged = stage(con, chosen, raw.columns, mapping)
     found = canonicalise(con, staged=staged, dayfirst_hint=dayfirst_hint(raw, mapping),
                          dayfirst=dayfirst)
@@ -184,6 +212,9 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         report.preview = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         return report
     record = {**report.as_dict(), "content_sha256": packed.sha256, "layout_key": key}
+    from pipelines.scope import refresh_scope
+    from pipelines.themes import refresh_themes
+
     write_import(con, record, original=packed, also=remember)
     for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):
         setattr(report, fld, record[fld])

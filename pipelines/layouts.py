@@ -15,11 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
-import pandas as pd
 
 from pipelines.errors import MappingError, NoApplications
 from pipelines.mapping import SECOND_STATUS, Mapping, normalize_header
-from pipelines.normalize.dates import parse_dates
 from pipelines.normalize.statuses import STAGE_RANK, is_multi_status
 
 LAYOUTS = ("status_column", "stage_columns", "linkedin", "transitions", "multi_status",
@@ -80,6 +78,10 @@ def transition_columns(columns: list[str]) -> tuple[str, str] | None:
 
 def is_date_header(columns: list[str]) -> bool:
     """True when most column names are dates (one column per day of applying)."""
+    import pandas as pd  # here, not at import time (see pipelines.ingest.warm_imports)
+
+    from pipelines.normalize.dates import parse_dates
+
     dated = parse_dates(pd.Series(columns, dtype="object"), allow_serials=False).notna()
     return len(columns) >= 3 and dated.mean() >= 0.8
 
@@ -299,6 +301,10 @@ def _stage_date_columns(con, columns: list[str]) -> Staged:
     """One column per day → one row per (day, company cell). A trailing '(…)' in a cell is
     the place ('2. Acme (Boston)'); list numbering is removed later with the company text.
     ``source_row`` is row × 100000 + column number, one per cell."""
+    import pandas as pd
+
+    from pipelines.normalize.dates import parse_dates
+
     dates = parse_dates(pd.Series(columns, dtype="object"), allow_serials=False)
     pairs = [(f"c{i}", d.date().isoformat()) for i, d in enumerate(dates) if pd.notna(d)]
     days = ", ".join(f"('{c}', '{d}')" for c, d in pairs)

@@ -6,11 +6,9 @@ import re
 from functools import cached_property
 
 import duckdb
-import pandas as pd
 
 from pipelines.layouts import NAME_SEPARATOR
 from pipelines.mapping import FLAG_VALUES, ColumnProfile
-from pipelines.normalize.dates import looks_like_date_share
 from pipelines.normalize.statuses import classify_status
 
 SAMPLE = 400  # distinct values looked at per column
@@ -63,6 +61,10 @@ class SampledProfile(ColumnProfile):
 
     @cached_property
     def dates(self) -> float:
+        import pandas as pd  # here, not at import time (see pipelines.ingest.warm_imports)
+
+        from pipelines.normalize.dates import looks_like_date_share
+
         return float(looks_like_date_share(pd.Series(self._values, dtype="object")))
 
     @cached_property

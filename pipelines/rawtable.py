@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from pipelines.mapping import header_score
 
 HEADER_SEARCH_ROWS = 30
@@ -41,15 +39,28 @@ class RawTable:
 
 
 def load_rows(con, rows: list[list[str | None]], header: int, sheet: str | None = None,
-               sheets: list[str] | None = None) -> RawTable:
+              sheets: list[str] | None = None) -> RawTable:
+    """The raw table of rows of text cells (None for blank), the header at index ``header``."""
     width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows],
-                         columns=[f"c{i}" for i in range(width)], dtype="object")
-    frame = frame.astype("string")
-    con.register("_rows_frame", frame)
+    columns = [list(c) for c in zip(*(r + [None] * (width - len(r)) for r in rows),
+                                    strict=True)]
+    return load_columns(con, columns, header, sheet=sheet, sheets=sheets)
+
+
+def load_columns(con, columns: list[list[str | None]], header: int, sheet: str | None = None,
+                 sheets: list[str] | None = None) -> RawTable:
+    """The raw table of columns of text cells (None for blank), all of one length, the header
+    in row ``header``: handed to DuckDB as Arrow strings, which it reads without converting
+    each cell."""
+    import pyarrow as pa  # not needed for files DuckDB reads itself
+
+    table = pa.table({f"c{i}": pa.array(column, type=pa.string())
+                      for i, column in enumerate(columns)})
+    con.register("_rows_frame", table)
     try:
-        return finish_raw(con, "SELECT * FROM _rows_frame", [], rows[header] + [None] * (
-            width - len(rows[header])), header, sheet=sheet, sheets=sheets or [])
+        return finish_raw(con, "SELECT * FROM _rows_frame", [],
+                          [column[header] for column in columns], header, sheet=sheet,
+                          sheets=sheets or [])
     finally:
         con.unregister("_rows_frame")
 

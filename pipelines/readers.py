@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 
 import duckdb
-from charset_normalizer import from_bytes
 
 from pipelines.errors import NoApplications, UnreadableFile
 from pipelines.rawtable import HEADER_SEARCH_ROWS, RawTable, find_header_row, finish_raw, load_rows
@@ -112,6 +111,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
                              hint="Import a CSV, TSV, XLSX, XLS or ODS file.")
     if _reads_as_western(data):
         return data.decode("cp1252"), "cp1252"
+    from charset_normalizer import from_bytes  # only for the rare file in another code page
+
     guess = from_bytes(data[:200_000], cp_isolation=_TEXT_ENCODINGS).best()
     encoding = guess.encoding if guess else "cp1252"
     return data.decode(encoding, errors="replace"), encoding

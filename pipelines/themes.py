@@ -271,6 +271,11 @@ class _Patterns(Mapping):
             self._sources[theme] = self._join(self._phrases[theme])
         return self._sources[theme]
 
+    def alternation(self, theme: str) -> str:
+        """A pattern matching what the compiled one matches: the phrases as alternatives
+        (what ``source`` arranges for Python's engine, RE2 does not need)."""
+        return "|".join(self._phrases[theme])
+
     def __getitem__(self, theme: str) -> re.Pattern[str]:
         if theme not in self._compiled:
             self._compiled[theme] = re.compile(self.source(theme))
@@ -283,9 +288,12 @@ class _Patterns(Mapping):
         return len(self._phrases)
 
 
-def _source(patterns: Mapping, theme: str) -> str:
-    """A theme's pattern text (from a lazy mapping without compiling it)."""
-    return patterns.source(theme) if isinstance(patterns, _Patterns) else patterns[theme].pattern
+def _alternation(patterns: Mapping, theme: str) -> str:
+    """A pattern matching what a theme's pattern matches (from a lazy mapping without
+    compiling it)."""
+    if isinstance(patterns, _Patterns):
+        return patterns.alternation(theme)
+    return patterns[theme].pattern
 
 
 def _theme_pattern(phrases: list[str]) -> str:
@@ -552,21 +560,16 @@ def _group_end(pattern: str, start: int) -> int:
                 len(pattern))
 
 
-def _re2_usable(con, patterns: dict[str, str]) -> list[str]:
-    """The names of the patterns RE2 can read: all of them at once when it reads them all
-    (the usual case), else tried one by one."""
-    def reads(names: list[str]) -> bool:
+def _re2_readable(con, patterns: dict[str, str]) -> list[str]:
+    """The names of the patterns RE2 can read, tried one by one."""
+    readable = []
+    for name, pattern in patterns.items():
         try:
-            con.execute("SELECT " + ", ".join(["regexp_matches('', ?)"] * len(names)),
-                        [patterns[n] for n in names]).fetchall()
+            con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
+            readable.append(name)
         except duckdb.Error:
-            return False
-        return True
-
-    names = list(patterns)
-    if not names or reads(names):
-        return names
-    return [name for name in names if reads([name])]
+            pass
+    return readable
 
 
 def _candidates(folded: list[str], codebook: Codebook) -> list[list[str]]:
@@ -575,14 +578,25 @@ def _candidates(folded: list[str], codebook: Codebook) -> list[list[str]]:
     hits. RE2's \\w and \\b know ASCII only, so a text with other letters keeps every theme,
     as does a theme whose pattern RE2 cannot read."""
     names = list(codebook.patterns)
-    re2 = {name: _re2_pattern(_source(codebook.patterns, name)) for name in names}
+    re2 = {name: _re2_pattern(_alternation(codebook.patterns, name)) for name in names}
     con = duckdb.connect()
-    usable = _re2_usable(con, re2)
-    con.register("_folded", pd.DataFrame({"f": pd.Series(folded, dtype=object)}))
-    tests = ", ".join(["NOT regexp_full_match(f, '[ a-z0-9]*')"]
-                      + ["regexp_matches(f, ?)"] * len(usable))
-    rows = con.execute(f"SELECT {tests} FROM _folded", [re2[n] for n in usable]).fetchall()
-    con.close()
+    try:
+        con.register("_folded", pd.DataFrame({"f": pd.Series(folded, dtype=object)}))
+
+        def hits(usable: list[str]) -> list[tuple]:
+            tests = ", ".join(["NOT regexp_full_match(f, '[ a-z0-9]*')"]
+                              + ["regexp_matches(f, ?)"] * len(usable))
+            return con.execute(f"SELECT {tests} FROM _folded",
+                               [re2[n] for n in usable]).fetchall()
+
+        usable = names
+        try:
+            rows = hits(usable)  # RE2 reads every pattern, the usual case
+        except duckdb.Error:
+            usable = _re2_readable(con, re2)
+            rows = hits(usable)
+    finally:
+        con.close()
     always = [n for n in names if n not in usable]
     return [names if row[0] else always + [n for n, hit in zip(usable, row[1:], strict=True)
                                            if hit] for row in rows]
@@ -592,6 +606,8 @@ def classify_texts(values: pd.Series, codebook: Codebook) -> pd.DataFrame:
     """One row per (text, theme) for distinct texts: columns text, theme, evidence (the
     triggering phrases joined by ' · ')."""
     distinct = [t for t in pd.unique(values.dropna()) if isinstance(t, str) and t.strip()]
+    if not distinct:
+        return pd.DataFrame(columns=["text", "theme", "evidence"])
     folded = [fold(t) for t in distinct]
     rows = [(text, theme, " · ".join(words))
             for text, low, themes in zip(distinct, folded, _candidates(folded, codebook),

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from itertools import islice
 from pathlib import Path
 
 import python_calamine as calamine
 
 from pipelines.errors import NoApplications, UnreadableFile
 from pipelines.mapping import header_score
-from pipelines.rawtable import RawTable, find_header_row, load_rows
+from pipelines.rawtable import HEADER_SEARCH_ROWS, RawTable, find_header_row, load_columns
 
 MAX_UNZIPPED_BYTES = 1 << 30  # a workbook that inflates beyond 1 GiB is refused
 MAX_ZIP_RATIO = 200
@@ -86,12 +87,44 @@ def _cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def _sheet_rows(workbook, name: str) -> list[list[str | None]]:
+def _sheet_values(workbook, name: str) -> list[list]:
+    """A sheet's cells as calamine gives them (text, numbers, dates), row by row."""
     try:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception:
         return []
+
+
+def _texts(rows: list[list]) -> list[list[str | None]]:
     return [[_cell_text(v) for v in row] for row in rows]
+
+
+def _column_texts(values: list, header: int) -> list[str | None]:
+    """``_cell_text`` of a column's cells. Below the header, a column of one kind of cell (the
+    usual case) is converted without asking each cell what it is."""
+    return [_cell_text(v) for v in values[:header + 1]] + _body_texts(values[header + 1:])
+
+
+def _body_texts(values: list) -> list[str | None]:
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return [v if v and not v.isspace() else None for v in values]
+    if kinds <= {float}:
+        return [str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v) for v in values]
+    if kinds <= {dt.date}:
+        return list(map(dt.date.isoformat, values))
+    if kinds <= {dt.datetime}:
+        return [v.isoformat(" ") if v.hour or v.minute or v.second or v.microsecond
+                else v.date().isoformat() for v in values]
+    return [_cell_text(v) for v in values]
+
+
+def _columns(rows: list[list], header: int) -> list[list[str | None]]:
+    """The sheet's cells as text, column by column."""
+    width = max((len(r) for r in rows), default=0)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    return [_column_texts([row[i] for row in rows], header) for i in range(width)]
 
 
 def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
@@ -106,25 +139,30 @@ def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
         candidates = names
     best = None
     for name in candidates:
-        rows = _sheet_rows(workbook, name)
-        header = find_header_row(rows)
-        score = _sheet_score(name, rows, header, only=len(candidates) == 1)
+        values = _sheet_values(workbook, name)
+        head = _texts(values[:HEADER_SEARCH_ROWS])  # the header is among the first rows
+        header = find_header_row(head)
+        score = _sheet_score(name, values, head, header, only=len(candidates) == 1)
         if best is None or score > best[0]:
-            best = (score, name, rows, header)
-    _, name, rows, header = best
-    if header is None or best[0] <= 0:
+            best = (score, name, values, header)
+    score, name, values, header = best
+    if header is None or score <= 0:
         raise NoApplications("no sheet holds a table of applications.", file=path.name,
                              hint=f"The sheets are: {', '.join(map(repr, names))}; name one with "
                                   "--sheet if it holds your applications.")
-    return load_rows(con, rows, header, sheet=name, sheets=names)
+    return load_columns(con, _columns(values, header), header, sheet=name, sheets=names)
 
 
-def _sheet_score(name: str, rows: list[list], header: int | None, only: bool) -> float:
-    """How much a sheet looks like the application table: known headers, then data rows."""
+def _sheet_score(name: str, values: list[list], head: list[list], header: int | None,
+                 only: bool) -> float:
+    """How much a sheet looks like the application table: known headers, then data rows
+    (rows with two cells or more, counted up to the 1,000 that can count)."""
     if header is None:
         return 0.0
-    data = sum(1 for row in rows[header + 1:] if sum(1 for c in row if c is not None) >= 2)
-    score = header_score(rows[header]) * 10
+    filled = (row for row in values[header + 1:]
+              if sum(1 for c in row if _cell_text(c) is not None) >= 2)
+    data = sum(1 for _ in islice(filled, 1000))
+    score = header_score(head[header]) * 10
     if _NOT_DATA_SHEET.search(name) and not only:
         score /= 10
     return (score + min(data, 1000) / 100) if data else score / 2

@@ -12,8 +12,10 @@ import io
 import re
 import unicodedata
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 STAGES = ("applied", "screen", "interview", "final", "offer")
 OUTCOMES = ("active", "rejected", "no_response", "withdrawn", "offer")
@@ -144,6 +146,8 @@ def is_multi_status(value: object) -> bool:
 
 def classify_statuses(values: pd.Series) -> pd.DataFrame:
     """One row per input value (same index): columns stage, outcome, known, pre_application."""
+    import pandas as pd  # not at import time: reading a file needs only classify_status
+
     rows = [classify_status(v) for v in values.tolist()]
     frame = pd.DataFrame(rows, columns=["stage", "outcome", "known", "pre_application"],
                          index=values.index)
