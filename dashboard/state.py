@@ -26,13 +26,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import charts, queries, workspace
 from dashboard.filters import Filters
-from pipelines.db import connect, default_db_path
-from pipelines.edits import demo_import_id, load_demo, remove_import
+from pipelines.db import connect, default_db_path, scalar
+from pipelines.edits import demo_import_id, first_run_demo, remove_import
 from pipelines.ingest import ingest_file
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 
 CLIENT_KEY = "client"  # session state: the chosen client's file name (workspace only)
 _OPENING = threading.Lock()  # the app's connections and the cohort's read-only ones take turns
+OPEN_WAIT = 30.0  # seconds to wait for a database another program (an import) is writing
 
 
 def workspace_folder() -> Path | None:
@@ -71,7 +72,7 @@ def db_path() -> Path:
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> duckdb.DuckDBPyConnection:
     with _OPENING:
-        return connect(path)
+        return connect(path, wait=OPEN_WAIT)
 
 
 def cursor(path: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -173,14 +174,9 @@ def ensure_first_run_demo() -> None:
         return
     st.session_state["_first_run_checked"] = True
     with cursor() as cur:
-        empty = not cur.execute("SELECT count(*) FROM applications").fetchall()[0][0]
-        seen = cur.execute("SELECT count(*) FROM app_state WHERE key = 'started'"
-                           ).fetchall()[0][0]
-        if not seen:
-            cur.execute("INSERT INTO app_state VALUES ('started', ?)",
-                        [dt.datetime.now().isoformat()])
-    if empty and not seen:
-        write(load_demo)
+        started = scalar(cur, "SELECT count(*) FROM app_state WHERE key = 'started'")
+    if not started:
+        write(first_run_demo)
 
 
 def demo_banner(on_import_page: bool = False) -> None:
@@ -402,3 +398,4 @@ def cohort() -> workspace.Cohort | None:
     if folder is None or current_client() is None:
         return None
     return _cohort(str(folder), str(db_path()), _folder_stamp(folder))
+

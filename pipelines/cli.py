@@ -163,6 +163,8 @@ def _run(args: argparse.Namespace) -> int:
     server = subprocess.Popen(streamlit_command(args.port), stdin=subprocess.DEVNULL)
     print(f"Silver Lining: {url} (Ctrl+C to stop)", flush=True)
     try:
+        if not args.workspace:
+            _first_run(args.db)
         if not args.headless and _answers(url, server):
             webbrowser.open(url)
         return server.wait()
@@ -175,6 +177,20 @@ def _run(args: argparse.Namespace) -> int:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def _first_run(db: str | None) -> None:
+    """While the server starts: load the demo tracker into a database that was never
+    started (the app waits for the file meanwhile, so its first page shows the demo at once
+    instead of loading it first). Anything in the way is left to the app, which does the
+    same on its first run: a database in use elsewhere, one that cannot be opened."""
+    from pipelines.edits import first_run_demo
+
+    try:
+        with connect(db) as con:
+            first_run_demo(con)
+    except (duckdb.Error, IngestError, OSError):
+        return
 
 
 def _interrupt(signum, frame) -> None:

@@ -7,6 +7,8 @@ The database file defaults to the user's data directory; ``--db`` or the
 from __future__ import annotations
 
 import os
+import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -27,13 +29,53 @@ def default_db_path() -> Path:
     return Path(user_data_dir("silverlining", appauthor=False)) / "silverlining.duckdb"
 
 
-def connect(path: str | os.PathLike | None = None, *,
-            read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database and make sure the schema is in place."""
+class DatabaseBusy(duckdb.IOException):
+    """Another program held the database file for longer than we waited."""
+
+
+_LOCKED = re.compile(r"Could not set lock on file|Conflicting lock", re.IGNORECASE)
+_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+
+
+def is_locked(error: BaseException) -> bool:
+    """Whether ``error`` says another process holds the database file."""
+    return isinstance(error, duckdb.Error) and bool(_LOCKED.search(str(error)))
+
+
+def busy_message(path: str | os.PathLike, error: BaseException, waited: float) -> str:
+    """One line for the user: which file is busy, who holds it, what to do."""
+    holder = _HOLDER.search(str(error))
+    who = f" (process {holder.group(2)}, {Path(holder.group(1)).name})" if holder else ""
+    return (f"the database {path} stayed in use by another program{who} for "
+            f"{waited:.0f} s: wait for its import to finish, or close it, and try again")
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
+            wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database and make sure the schema is in place.
+
+    DuckDB lets one process at a time open a file for writing, and a process that has it
+    open blocks every other. With ``wait`` > 0 a file held by another process is tried again
+    (every 0.05 s at first, then less often) for up to ``wait`` seconds before
+    ``DatabaseBusy`` is raised with a message that says so; other errors are raised at once.
+    """
     target = Path(path).expanduser() if path else default_db_path()
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(target), read_only=read_only)
+    deadline, pause = time.monotonic() + wait, 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(target), read_only=read_only)
+            break
+        except duckdb.Error as error:
+            if not is_locked(error):
+                raise
+            if time.monotonic() + pause > deadline:
+                if wait <= 0:
+                    raise
+                raise DatabaseBusy(busy_message(target, error, wait)) from error
+            time.sleep(pause)
+            pause = min(pause * 1.5, 0.5)
     if not read_only:
         apply_schema(con)
     return con

@@ -7,6 +7,7 @@ keyed by ``application_id`` or status text, so re-importing a tracker never touc
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -161,6 +162,20 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> ImportReport:
             con.execute("INSERT OR REPLACE INTO app_state VALUES ('demo_profile', '1')")
         load_demo_coaching(con)
     return report
+
+
+def first_run_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """On a database's very first start, while it holds no application, load the demo
+    tracker (``load_demo``); True when it did. Remembered in ``app_state``, so the demo
+    never comes back after it was cleared. Run by ``silverlining run`` while the server
+    starts, and by the app for a database that did not go through it."""
+    if scalar(con, "SELECT count(*) FROM app_state WHERE key = 'started'"):
+        return False
+    con.execute("INSERT INTO app_state VALUES ('started', ?)", [dt.datetime.now().isoformat()])
+    if scalar(con, "SELECT count(*) FROM applications"):
+        return False
+    load_demo(con)
+    return True
 
 
 def demo_import_id(con: duckdb.DuckDBPyConnection) -> int | None:
