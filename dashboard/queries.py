@@ -35,7 +35,7 @@ from pipelines.coaching import weekly_goal  # noqa: F401 (state.query reads it f
 from pipelines.db import first_row, scalar
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 from pipelines.scope import candidate_level
-from pipelines.view import edits_present, view_sql
+from pipelines.view import edits_present, pruned_view
 
 STAGE_LABELS = {"applied": "Applied", "screen": "Screen", "interview": "Interview",
                 "final": "Final round", "offer": "Offer"}
@@ -86,15 +86,20 @@ SEGMENTS: dict[str, str] = {
     "Stretch": STRETCH_BAND_SQL,
     "Function": "replace(upper(left(title_function, 1)) || substr(title_function, 2), '_', ' ')",
 }
+# The columns each segment's expression reads: rows are counted per distinct value of these
+# first and the expression is worked out once per distinct value, not once per application.
+_SEGMENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Source": ("source_channel",), "Referral": ("referral", "source_channel"),
+    "Location": ("location",), "Organisation size": ("org_size",),
+    "Organisation type": ("org_type",), "Title level": ("title_level",),
+    "Stretch": ("stretch",), "Function": ("title_function",),
+}
 # Segments with a natural order keep it instead of being sorted by size.
 _SEGMENT_ORDER = {"Organisation size": SIZE_BANDS, "Title level": _LEVEL_LABELS,
                   "Stretch": STRETCH_BANDS}
 
 
-def _view(con) -> str:
-    """``applications_view`` as a subquery joining only the correction tables that hold
-    rows (``pipelines.view``): the same rows, without four joins when nothing was edited."""
-    return f"({view_sql(edits_present(con))})"
+_view = pruned_view  # applications_view joining only the correction tables in use
 
 
 def _selection(con, filters: Filters) -> tuple[str, list]:
@@ -407,13 +412,17 @@ def segment_conversion(con: duckdb.DuckDBPyConnection, filters: Filters, segment
     base, params = _selection(con, filters)
     frame = _frame(con, f"""
         WITH base AS ({base}),
+        per_value AS (
+            SELECT {', '.join(_SEGMENT_COLUMNS[segment])}, count(*) AS applications,
+                   count(*) FILTER (WHERE stage_rank >= 2) AS interviews,
+                   count(*) FILTER (WHERE stage_rank >= 4) AS offers
+            FROM base GROUP BY ALL),
         counted AS (
             SELECT coalesce(nullif(trim(CAST(({SEGMENTS[segment]}) AS VARCHAR)), ''),
                             'Unknown') AS segment,
-                   count(*) AS applications,
-                   count(*) FILTER (WHERE stage_rank >= 2) AS interviews,
-                   count(*) FILTER (WHERE stage_rank >= 4) AS offers
-            FROM base GROUP BY 1),
+                   sum(applications) AS applications, sum(interviews) AS interviews,
+                   sum(offers) AS offers
+            FROM per_value GROUP BY 1),
         ranked AS (
             SELECT *, row_number() OVER (ORDER BY segment = 'Unknown', applications DESC,
                                                   segment) AS rank,
@@ -477,10 +486,14 @@ def scope_grid(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     size_band, applications, interviews (reached an interview or further)."""
     base, params = _selection(con, filters)
     return _frame(con, f"""
-        WITH base AS ({base})
-        SELECT title_level, {SIZE_BAND_SQL} AS size_band, count(*) AS applications,
-               count(*) FILTER (WHERE stage_rank >= 2) AS interviews
-        FROM base WHERE title_level IS NOT NULL GROUP BY ALL ORDER BY 1, 2""", params)
+        WITH base AS ({base}),
+        per_size AS (SELECT title_level, org_size, count(*) AS applications,
+                            count(*) FILTER (WHERE stage_rank >= 2) AS interviews
+                     FROM base WHERE title_level IS NOT NULL GROUP BY ALL)
+        SELECT title_level, {SIZE_BAND_SQL} AS size_band,
+               sum(applications)::BIGINT AS applications,
+               sum(interviews)::BIGINT AS interviews
+        FROM per_size GROUP BY ALL ORDER BY 1, 2""", params)
 
 
 def candidate_scope(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -636,15 +649,41 @@ def _tagged(con, filters: Filters) -> tuple[str, list]:
                LEFT JOIN themes th USING (theme)""", params
 
 
+def _theme_totals(con, filters: Filters, keys: dict[str, str] | None = None,
+                  only: str = "TRUE") -> tuple[str, list]:
+    """SQL (with params) for one row per (theme, *keys) among the selected applications
+    (and ``only``, a condition on the view aliased ``a``): theme, label, controllable, the
+    keys (name → expression over ``a``), applications and rejections. Applications are
+    counted per distinct ``theme_codes`` (and keys) first and each combination is then
+    split into its themes: a few thousand rows to split instead of one per application."""
+    condition, params = where(filters, "a")
+    keys = keys or {}
+    chosen = "".join(f"{expression} AS {name}, " for name, expression in keys.items())
+    names = "".join(f"{name}, " for name in keys)
+    return f"""
+        WITH per_codes AS (
+            SELECT a.theme_codes, {chosen}count(*) AS applications,
+                   count(*) FILTER (WHERE a.outcome = 'rejected') AS rejections
+            FROM {_view(con)} a
+            WHERE a.theme_codes IS NOT NULL AND {condition} AND ({only})
+            GROUP BY ALL),
+        per_theme AS (
+            SELECT unnest(string_split(theme_codes, ',')) AS theme, {names}applications,
+                   rejections
+            FROM per_codes)
+        SELECT theme, any_value(th.label) AS label, any_value(th.controllable) AS controllable,
+               {names}sum(applications)::BIGINT AS applications,
+               sum(rejections)::BIGINT AS rejections
+        FROM per_theme LEFT JOIN themes th USING (theme) GROUP BY ALL""", params
+
+
 def theme_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per theme found in the selection: theme, label, controllable, applications
     (with that theme), rejections (of those, rejected); most frequent first."""
-    sql, params = _tagged(con, filters)
+    sql, params = _theme_totals(con, filters)
     return _frame(con, f"""
-        SELECT theme, any_value(label) AS label, any_value(controllable) AS controllable,
-               count(*) AS applications,
-               count(*) FILTER (WHERE outcome = 'rejected') AS rejections
-        FROM ({sql}) GROUP BY theme ORDER BY applications DESC, theme""", params)
+        SELECT theme, label, controllable, applications, rejections
+        FROM ({sql}) ORDER BY applications DESC, theme""", params)
 
 
 def feedback_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
@@ -657,17 +696,21 @@ def feedback_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
         "SELECT theme FROM themes WHERE controllable").fetchall()]
     row = _frame(con, f"""
         WITH r AS (SELECT feedback IS NOT NULL OR notes IS NOT NULL AS has_text,
-                          string_split(theme_codes, ',') AS codes
-                   FROM {_view(con)} a WHERE {condition} AND outcome = 'rejected'),
-             t AS (SELECT has_text, codes,
+                          theme_codes, count(*) AS n
+                   FROM {_view(con)} a WHERE {condition} AND outcome = 'rejected'
+                   GROUP BY ALL),  -- a few hundred rows: each combination of themes once
+             t AS (SELECT has_text, n, string_split(theme_codes, ',') AS codes FROM r),
+             u AS (SELECT has_text, n, codes,
                           len(list_filter(codes, lambda x: x <> 'generic_template')) > 0
                               AS has_reason
-                   FROM r)
-        SELECT count(*) AS rejections, count(*) FILTER (WHERE has_text) AS with_text,
-               count(*) FILTER (WHERE has_reason) AS with_reason,
-               count(*) FILTER (WHERE has_reason
-                                AND NOT list_has_any(codes, ?::VARCHAR[])) AS not_about_you
-        FROM t""", [*params, controllable]).to_dict("records")[0]
+                   FROM t)
+        SELECT coalesce(sum(n), 0) AS rejections,
+               coalesce(sum(n) FILTER (WHERE has_text), 0) AS with_text,
+               coalesce(sum(n) FILTER (WHERE has_reason), 0) AS with_reason,
+               coalesce(sum(n) FILTER (WHERE has_reason
+                                       AND NOT list_has_any(codes, ?::VARCHAR[])), 0)
+                   AS not_about_you
+        FROM u""", [*params, controllable]).to_dict("records")[0]
     figures = {k: int(v) for k, v in row.items()}
     figures["not_about_you_share"] = _rate(figures["not_about_you"], figures["with_reason"])
     return figures
@@ -675,22 +718,19 @@ def feedback_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 
 def themes_by_stage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (theme, stage reached) among rejected applications: applications."""
-    sql, params = _tagged(con, filters)
-    return _frame(con, f"""
-        SELECT theme, any_value(label) AS label, stage_reached AS stage,
-               count(*) AS applications
-        FROM ({sql}) WHERE outcome = 'rejected' GROUP BY theme, stage_reached""", params)
+    sql, params = _theme_totals(con, filters, {"stage": "a.stage_reached"},
+                                only="a.outcome = 'rejected'")
+    return _frame(con, f"SELECT theme, label, stage, applications FROM ({sql})", params)
 
 
 def themes_over_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (month applied, theme): applications whose feedback names the theme."""
-    sql, params = _tagged(con, filters)
+    sql, params = _theme_totals(con, filters,
+                                {"month": "date_trunc('month', a.applied_on)::DATE"},
+                                only="a.applied_on IS NOT NULL")
     return _frame(con, f"""
-        SELECT date_trunc('month', applied_on)::DATE AS month, theme, any_value(label) AS label,
-               any_value(controllable) AS controllable,
-               count(*) AS applications
-        FROM ({sql}) WHERE applied_on IS NOT NULL GROUP BY month, theme ORDER BY month""",
-                  params)
+        SELECT month, theme, label, controllable, applications
+        FROM ({sql}) ORDER BY month, theme""", params)
 
 
 def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
@@ -702,12 +742,12 @@ def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
     return _frame(con, f"""
         WITH chosen AS (
             SELECT application_id, company, job_title, applied_on, stage_reached, outcome,
-                   concat_ws(' — ', feedback, notes) AS text
+                   feedback, notes
             FROM {_view(con)} a
             WHERE {condition} AND list_contains(string_split(a.theme_codes, ','), ?)
             ORDER BY applied_on DESC NULLS LAST, application_id LIMIT {int(limit)})
-        SELECT c.company, c.job_title, c.applied_on, c.stage_reached, c.outcome, c.text,
-               t.evidence
+        SELECT c.company, c.job_title, c.applied_on, c.stage_reached, c.outcome,
+               concat_ws(' — ', c.feedback, c.notes) AS text, t.evidence
         FROM chosen c JOIN application_themes t
              ON t.application_id = c.application_id AND t.theme = ?
         ORDER BY c.applied_on DESC NULLS LAST, c.application_id""", [*params, theme, theme])
@@ -725,8 +765,11 @@ def codebook(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                (SELECT count(*) FROM theme_phrases p WHERE p.theme = t.theme) AS phrases,
                coalesce(n.applications, 0) AS applications
         FROM themes t LEFT JOIN (
-            SELECT unnest(string_split(theme_codes, ',')) AS theme, count(*) AS applications
-            FROM applications WHERE theme_codes IS NOT NULL GROUP BY theme) n USING (theme)
+            SELECT theme, sum(n)::BIGINT AS applications
+            FROM (SELECT unnest(string_split(theme_codes, ',')) AS theme, n
+                  FROM (SELECT theme_codes, count(*) AS n FROM applications
+                        WHERE theme_codes IS NOT NULL GROUP BY theme_codes))
+            GROUP BY theme) n USING (theme)
         ORDER BY t.controllable DESC, t.label""")
 
 
@@ -810,10 +853,9 @@ def theme_coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     """Each theme the candidate can act on that their feedback names: theme, label,
     action (the codebook's suggestion), applications (naming it), open_actions and
     done_actions in the plan; themes that recur without any action first."""
-    sql, params = _tagged(con, filters)
+    sql, params = _theme_totals(con, filters)
     return _frame(con, f"""
-        WITH named AS (SELECT theme, count(*) AS applications
-                       FROM ({sql}) WHERE controllable GROUP BY theme),
+        WITH named AS (SELECT theme, applications FROM ({sql}) WHERE controllable),
              actions AS (SELECT theme,
                                 count(*) FILTER (WHERE status IN ('planned', 'in_progress'))
                                     AS open_actions,

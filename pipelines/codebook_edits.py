@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipelines.db import transaction
 from pipelines.themes import fold, load_codebook, refresh_themes
+from pipelines.view import pruned_view
 
 logger = logging.getLogger(__name__)
 
@@ -137,8 +138,8 @@ def suggest_themes(con: duckdb.DuckDBPyConnection, min_count: int = 2, limit: in
     the model cannot be used, the grouping falls back to terms with a logged warning."""
     if method not in METHODS:
         raise ValueError(f"method is one of {', '.join(METHODS)}, not {method!r}")
-    untagged = [r[0] for r in con.execute("""
-        SELECT DISTINCT feedback FROM applications_view
+    untagged = [r[0] for r in con.execute(f"""
+        SELECT DISTINCT feedback FROM {pruned_view(con)}
         WHERE feedback IS NOT NULL AND theme_codes IS NULL""").fetchall()]
     rows, used = None, "terms"
     if method != "terms" and len(untagged) >= max(min_count, 2):

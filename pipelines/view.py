@@ -72,6 +72,12 @@ def edits_present(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return frozenset(t for t, used in zip(tables, found, strict=True) if used)
 
 
+def pruned_view(con: duckdb.DuckDBPyConnection) -> str:
+    """``applications_view`` as a subquery joining only the correction tables that hold
+    rows: the same rows, without four joins when nothing was edited."""
+    return f"({view_sql(edits_present(con))})"
+
+
 def create_view(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the stored ``applications_view``, joining every correction table."""
     con.execute(f"CREATE OR REPLACE VIEW applications_view AS {view_sql()}")

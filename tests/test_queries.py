@@ -276,6 +276,20 @@ def test_segment_conversion_by_source(sample):
     assert (linkedin["low"], linkedin["high"]) == pytest.approx((low, high))
 
 
+def test_every_segment_counts_as_labelling_each_application_would(sample):
+    """Counting per distinct value first gives each segment's counts of labelling every
+    application one by one (the applications merged into 'Other' aside)."""
+    for segment, expression in q.SEGMENTS.items():
+        one_by_one = dict(sample.execute(f"""
+            SELECT coalesce(nullif(trim(CAST(({expression}) AS VARCHAR)), ''), 'Unknown'),
+                   count(*) FROM applications_view GROUP BY 1""").fetchall())
+        frame = q.segment_conversion(sample, ALL, segment)
+        shown = dict(zip(frame["segment"], frame["applications"], strict=True))
+        assert sum(shown.values()) == 150, segment
+        assert {k: v for k, v in shown.items() if k != "Other"} == {
+            k: one_by_one[k] for k in shown if k != "Other"}, segment
+
+
 def test_segments_referral_size_and_type(small):
     """Referral ('No' is not one; a Referral source is), size bands in order, organisation
     types read into startup / nonprofit / public sector / company; NULL becomes 'Unknown'."""
@@ -523,3 +537,47 @@ def test_the_view_without_empty_correction_tables_is_the_same_view(small):
     assert edits_present(small) == ALL_TABLES
     acme = next(r for r in _rows(small, "applications_view") if r[0] == _id(small, "Acme"))
     assert "They wanted more SQL" in acme
+
+
+def test_theme_totals_equal_counting_each_tag(sample):
+    """Theme counts, themes by stage and themes by month equal counting the (application,
+    theme) pairs of application_themes one by one."""
+    def pairs(sql: str) -> dict:
+        return {tuple(r[:-1]): r[-1] for r in sample.execute(f"""
+            SELECT {sql}, count(*) FROM application_themes t
+            JOIN applications_view a USING (application_id) GROUP BY ALL""").fetchall()}
+
+    counts = q.theme_counts(sample, ALL)
+    assert len(counts) >= 5
+    assert dict(zip(counts["theme"], counts["applications"], strict=True)) == {
+        k[0]: v for k, v in pairs("t.theme").items()}
+    rejected = {k[:2]: v for k, v in pairs("t.theme, a.stage_reached, a.outcome").items()
+                if k[2] == "rejected"}
+    by_stage = q.themes_by_stage(sample, ALL)
+    assert {(r.theme, r.stage): r.applications for r in by_stage.itertuples()} == rejected
+    monthly = {k: v for k, v in pairs("date_trunc('month', a.applied_on)::DATE, "
+                                      "t.theme").items() if k[0] is not None}
+    over_time = q.themes_over_time(sample, ALL)
+    assert {(r.month.date(), r.theme): r.applications for r in over_time.itertuples()} == monthly
+
+
+def test_feedback_summary_equals_counting_each_rejection(sample):
+    """Rejections, those with text, with a reason and with only reasons outside the
+    candidate's control, counted one rejection at a time from application_themes."""
+    controllable = {t for (t,) in sample.execute(
+        "SELECT theme FROM themes WHERE controllable").fetchall()}
+    tags: dict[str, set] = {}
+    for app, theme in sample.execute("SELECT application_id, theme FROM application_themes"
+                                     ).fetchall():
+        tags.setdefault(app, set()).add(theme)
+    rejected = sample.execute("""SELECT application_id, feedback IS NOT NULL OR notes IS NOT
+                                 NULL FROM applications_view WHERE outcome = 'rejected'"""
+                              ).fetchall()
+    reasons = {app: tags.get(app, set()) - {"generic_template"} for app, _ in rejected}
+    expected = {"rejections": len(rejected), "with_text": sum(t for _, t in rejected),
+                "with_reason": sum(bool(r) for r in reasons.values()),
+                "not_about_you": sum(bool(r) and not r & controllable
+                                     for r in reasons.values())}
+    figures = q.feedback_summary(sample, ALL)
+    assert expected["rejections"] == 109 and expected["not_about_you"] > 0
+    assert {k: figures[k] for k in expected} == expected
