@@ -382,11 +382,13 @@ def scope_scatter(points: pd.DataFrame, own_level: float | None = None) -> go.Fi
     for rank in sorted(points["stage_rank"].dropna().unique()):
         part = points[points["stage_rank"] == rank]
         stage = _stage_of(rank)
-        hover = [_scope_hover(*row) for row in zip(
+        # numpy arrays, not lists: plotly checks a list element by element
+        hover = np.array([_scope_hover(*row) for row in zip(
             part["company"], part["job_title"], part["title_level"], part["effective_level"],
-            part["org_size"], part["stretch"], strict=True)]
+            part["org_size"], part["stretch"], strict=True)], dtype=object)
         fig.add_trace(go.Scatter(
-            x=part["title_level"] + jitter[part.index], y=part["effective_level"],
+            x=(part["title_level"] + jitter[part.index]).to_numpy(float),
+            y=part["effective_level"].to_numpy(float),
             mode="markers", name=STAGE_LABELS[stage],
             marker={"color": STAGE_COLORS[stage], "size": 8, "opacity": 0.8,
                     "line": {"width": 0.5, "color": "rgba(255,255,255,0.6)"}},

@@ -463,7 +463,7 @@ def _finish_segments(frame: pd.DataFrame, segment: str, min_n: int) -> pd.DataFr
 # ── scope fit ───────────────────────────────────────────────────────────────────────────
 
 def scope_points(con: duckdb.DuckDBPyConnection, filters: Filters,
-                 limit: int = 4000) -> pd.DataFrame:
+                 limit: int = 2000) -> pd.DataFrame:
     """One row per application with a title level: company, job_title, org_size,
     title_level, effective_level, stretch, stage_rank. Beyond ``limit`` rows, an even sample
     of them (the same every time); the frame's ``attrs['total']`` says how many there are."""
