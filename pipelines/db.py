@@ -6,10 +6,11 @@ The database file defaults to the user's data directory; ``--db`` or the
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import duckdb
 from platformdirs import user_data_dir
 
-from pipelines.view import create_view
+from pipelines.view import create_view, view_sql
 
 ENV_VAR = "SILVERLINING_DB"
 
@@ -51,13 +52,15 @@ def busy_message(path: str | os.PathLike, error: BaseException, waited: float) -
 
 
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
-            wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+            wait: float = 0.0,
+            on_wait: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the database and make sure the schema is in place.
 
     DuckDB lets one process at a time open a file for writing, and a process that has it
     open blocks every other. With ``wait`` > 0 a file held by another process is tried again
     (every 0.05 s at first, then less often) for up to ``wait`` seconds before
     ``DatabaseBusy`` is raised with a message that says so; other errors are raised at once.
+    ``on_wait`` is told once, in a line, when the waiting starts.
     """
     target = Path(path).expanduser() if path else default_db_path()
     if not read_only:
@@ -74,6 +77,9 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
                 if wait <= 0:
                     raise
                 raise DatabaseBusy(busy_message(target, error, wait)) from error
+            if on_wait is not None and pause == 0.05:
+                on_wait(f"the database {target} is in use by another program; waiting up to "
+                        f"{wait:.0f} s for it")
             time.sleep(pause)
             pause = min(pause * 1.5, 0.5)
     if not read_only:
@@ -85,7 +91,13 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Apply schema.sql; safe to run on a database that already has it. A database filled
     before ``applications.theme_codes`` or ``title_words`` existed gets them filled once."""
     con.execute(resources.files("pipelines").joinpath("schema.sql").read_text(encoding="utf-8"))
-    create_view(con)
+    # The view is written only when its definition changed: opening a database to read it
+    # must not write to the file (an unchanged file keeps the app's caches valid, and a
+    # reader leaves nothing for the next open to check).
+    stamp = hashlib.sha256(view_sql().encode()).hexdigest()[:16]
+    if scalar(con, "SELECT value FROM app_state WHERE key = 'view'") != stamp:
+        create_view(con)
+        con.execute("INSERT OR REPLACE INTO app_state VALUES ('view', ?)", [stamp])
     if scalar(con, "SELECT EXISTS (FROM application_themes) AND NOT EXISTS "
                    "(FROM applications WHERE theme_codes IS NOT NULL)"):
         from pipelines.themes import sync_theme_codes
