@@ -18,8 +18,6 @@ st.set_page_config(page_title="Silver Lining", page_icon="🌤️", layout="wide
                    initial_sidebar_state="expanded")
 
 state.choose_client()  # a coach's workspace only: which client's database
-state.ensure_first_run_demo()
-state.keep_filters()
 
 pages = [
     st.Page("views/overview.py", title="Overview", icon="📊", default=True),
@@ -32,4 +30,7 @@ pages = [
     st.Page("views/applications.py", title="Applications", icon="🗂️"),
     st.Page("views/import_data.py", title="Import", icon="📥"),
 ]
-st.navigation(pages).run()
+with state.session_database():  # open for this run; free for other programs when idle
+    state.ensure_first_run_demo()
+    state.keep_filters()
+    st.navigation(pages).run()

@@ -9,6 +9,7 @@ session held for the client before. Without one, the single database file as bef
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -17,7 +18,7 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import charts, queries, workspace
 from dashboard.filters import Filters
-from pipelines.db import connect, default_db_path, scalar
+from pipelines.db import DatabaseBusy, connect, default_db_path, scalar
 from pipelines.edits import demo_import_id, first_run_demo, remove_import
 from pipelines.ingest import ingest_file
 from pipelines.normalize.statuses import OUTCOMES, STAGES
@@ -70,29 +71,126 @@ def db_path() -> Path:
     return client.path
 
 
-@st.cache_resource(show_spinner=False)
-def _database(path: str) -> duckdb.DuckDBPyConnection:
-    with _OPENING:
-        return connect(path, wait=OPEN_WAIT)
+class _Databases:
+    """The app's connections: one per database file, shared by the sessions (each works
+    through its own cursor) and closed once no session has used it for ``IDLE`` seconds.
+
+    DuckDB lets one process at a time hold a file open for writing, and an open file blocks
+    every other process, so a connection kept for the server's life would lock out
+    ``silverlining ingest`` and ``report`` for as long as the dashboard runs. Closed when
+    idle, the file is free between page runs; while another program holds it, opening waits
+    up to ``OPEN_WAIT`` seconds (``pipelines.db.connect``)."""
+
+    IDLE = 2.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[str, list] = {}  # path -> [connection, users, last released]
+        self._openers: dict[str, threading.Lock] = {}
+        self._reaper: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def lease(self, path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection to ``path``, open (and not closed by the reaper) until the block
+        ends. Raises DatabaseBusy when another program holds the file too long."""
+        entry = None
+        while entry is None:
+            with self._lock:
+                entry = self._open.get(path)
+                if entry is not None:
+                    entry[1] += 1
+                    break
+                opener = self._openers.setdefault(path, threading.Lock())
+            with opener:  # one thread opens (and maybe waits); the others then find it
+                with self._lock:
+                    if path in self._open:
+                        continue
+                with _OPENING:
+                    con = connect(path, wait=OPEN_WAIT)
+                with self._lock:
+                    self._open[path] = [con, 0, 0.0]
+                    self._start_reaper()
+        try:
+            yield entry[0]
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                entry[2] = time.monotonic()
+
+    def _start_reaper(self) -> None:
+        if self._reaper is None:
+            self._reaper = threading.Thread(target=self._reap, name="silverlining-idle",
+                                            daemon=True)
+            self._reaper.start()
+
+    def _reap(self) -> None:
+        while True:
+            time.sleep(self.IDLE / 4)
+            self.close_idle(self.IDLE)
+
+    def close_idle(self, idle: float = 0.0) -> None:
+        """Close the connections no one has used for ``idle`` seconds."""
+        now = time.monotonic()
+        with self._lock:
+            for path, (con, users, released) in list(self._open.items()):
+                if users == 0 and now - released >= idle:
+                    del self._open[path]
+                    with _OPENING:
+                        con.close()
 
 
-def cursor(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A cursor of the app's one connection (to ``path``, by default this session's
-    database): each session (thread) gets its own. Code that runs outside the script run,
-    such as a download button's callable, passes the ``db_path()`` taken during the run."""
-    return _database(str(path or db_path())).cursor()
+DATABASES = _Databases()
+
+
+@contextlib.contextmanager
+def cursor(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor (this thread's own) of the app's connection to ``path``, by default this
+    session's database, kept open until the block ends: ``with state.cursor() as cur:``.
+    Code that runs outside the script run, such as a download button's callable, passes the
+    ``db_path()`` taken during the run."""
+    with DATABASES.lease(str(path or db_path())) as con, con.cursor() as cur:
+        yield cur
+
+
+@contextlib.contextmanager
+def session_database() -> Iterator[None]:
+    """Hold this session's database open for a whole script run (so the run's queries do not
+    open it one by one). When another program keeps it busy beyond the wait, the page says
+    so and stops instead of failing."""
+    try:
+        with DATABASES.lease(str(db_path())):
+            yield
+    except DatabaseBusy as busy:
+        st.error(f"The data is busy: {busy}.", icon="⏳")
+        st.stop()
+
+
+def data_stamp(path: Path | str) -> tuple:
+    """What the database file looks like now: any write to it, by this app or by another
+    program (``silverlining ingest``), changes it; reading it does not."""
+    stamp = []
+    for part in (Path(path), Path(f"{path}.wal")):
+        try:
+            info = part.stat()
+        except OSError:
+            stamp.append(None)
+            continue
+        stamp.append((info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(path: str, name: str, filters: Filters | None, kwargs: tuple) -> Any:
+def _cached(path: str, stamp: tuple, name: str, filters: Filters | None, kwargs: tuple) -> Any:
     function = getattr(queries, name)
-    with _database(path).cursor() as cur:
+    with cursor(Path(path)) as cur:
         return function(cur, filters, **dict(kwargs)) if filters is not None else function(cur)
 
 
 def query(name: str, filters: Filters | None = None, **kwargs) -> Any:
-    """The result of ``queries.<name>``, cached until the next write."""
-    return _cached(str(db_path()), name, filters, tuple(sorted(kwargs.items())))
+    """The result of ``queries.<name>``, cached until the data changes (a write by this app
+    or an import by another program)."""
+    path = db_path()
+    return _cached(str(path), data_stamp(path), name, filters, tuple(sorted(kwargs.items())))
 
 
 UPLOADS = ".silverlining-uploads"  # beside the databases: one folder per database
@@ -141,7 +239,7 @@ def _remove_old_uploads(root: Path) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _preview(db: str, path: str, name: str, overrides: tuple, layout: str | None):
-    with _database(db).cursor() as cur:
+    with cursor(Path(db)) as cur:
         return ingest_file(cur, Path(path), overrides=dict(overrides), layout=layout,
                            display_name=name, dry_run=True)
 
@@ -157,11 +255,19 @@ def written() -> None:
     st.cache_data.clear()
 
 
+_WRITING: dict[str, threading.Lock] = {}
+_WRITING_LOCK = threading.Lock()
+
+
 def write(action: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
-    """Run a write with a fresh cursor, then clear the cache (also when the write fails
-    part-way: the cache must not show what is no longer stored)."""
+    """Run a write with a fresh cursor, one at a time per database (two sessions importing
+    at once both land, the second after the first), then clear the cache (also when the
+    write fails part-way: the cache must not show what is no longer stored)."""
+    path = db_path()
+    with _WRITING_LOCK:
+        lock = _WRITING.setdefault(str(path), threading.Lock())
     try:
-        with cursor() as cur:
+        with lock, cursor(path) as cur:  # one write at a time: two imports both land
             return action(cur)
     finally:
         written()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.db import connect, default_db_path
+from pipelines.db import DatabaseBusy, connect, default_db_path
 from pipelines.errors import IngestError
 from pipelines.ingest import ingest_file, warm_imports
 from pipelines.layouts import LAYOUTS
@@ -27,6 +27,13 @@ from pipelines.report import format_report
 _DATE_ORDERS = {"dmy": True, "mdy": False, None: None}
 EXIT_BAD_INPUT = 2
 EXIT_DB = 3
+# Seconds to wait for a database another program holds (the dashboard lets go of it within
+# seconds of its last page run; an import in another terminal may take longer).
+BUSY_WAIT = 60.0
+
+
+def _say(line: str) -> None:
+    print(f"silverlining: {line}…", file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +75,7 @@ def _ingest(args: argparse.Namespace) -> int:
     warm_imports()  # while the database opens and the first file is read
     overrides = parse_overrides(args.map)
     try:
-        con = connect(args.db)
+        con = connect(args.db, wait=BUSY_WAIT, on_wait=_say)
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0]
         print(f"silverlining: cannot open the database {args.db or default_db_path()}: {first}",
@@ -112,14 +119,15 @@ def _report(args: argparse.Namespace) -> int:
     from dashboard.report import build_report  # plotly and pandas: only for this command
 
     try:
-        with connect(db, read_only=True) as con:
+        with connect(db, read_only=True, wait=BUSY_WAIT, on_wait=_say) as con:
             page = build_report(con, since, args.title)
+    except DatabaseBusy as exc:
+        print(f"silverlining: {exc} (or download the report in the app: Coach review).",
+              file=sys.stderr)
+        return EXIT_DB
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0]
-        reason = ("it is open in the dashboard or another program, and DuckDB lets no other "
-                  "program read it meanwhile: download the report in the app (Coach review), "
-                  "or stop the dashboard and run this again" if "lock" in first.lower() else
-                  "it was made by an older version: open it once with silverlining run, then "
+        reason = ("it was made by an older version: open it once with silverlining run, then "
                   "run this again" if isinstance(exc, duckdb.CatalogException) else first)
         print(f"silverlining: cannot read the database {db}: {reason}.", file=sys.stderr)
         return EXIT_DB

@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
-import sys
 from html.parser import HTMLParser
 from urllib.parse import urlparse
 
@@ -219,24 +217,12 @@ def test_cli_refuses_a_path_it_cannot_write(db_path, con, tmp_path, capsys):
                                                        f"report to {out}")
 
 
-def test_cli_without_a_database_or_with_it_locked(db_path, con, tmp_path, capsys):
-    """No database, or one held open for writing (the dashboard): one line, exit 3."""
+def test_cli_without_a_database(db_path, con, tmp_path, capsys):
+    """No database: one line saying to import a tracker first, exit 3. (A database another
+    program keeps busy: tests/test_concurrency.py.)"""
     code, _, err = _run(capsys, "report", "--db", tmp_path / "none.duckdb", "--out",
                         tmp_path / "r.html")
     assert code == 3 and "import a tracker first" in _one_line(err)
-    con.close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); time.sleep(60)", str(db_path)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "open"
-        code, _, err = _run(capsys, "report", "--db", db_path, "--out", tmp_path / "r.html")
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
-    assert code == 3 and "download the report in the app" in _one_line(err)
 
 
 # ── offline, in the browser ─────────────────────────────────────────────────────────────
