@@ -64,9 +64,10 @@ def _match(con) -> int:
     return scalar(con, "SELECT count(*) FROM _match")
 
 
-def _merged_sql(import_id: int, source_file: str) -> str:
+def _merged_sql(import_id: int) -> str:
     """The stored row after this import: each field takes the new value where the new source
-    has one; 'applied' or no stage never lowers a stage already known."""
+    has one; 'applied' or no stage never lowers a stage already known. One parameter: the
+    file's name."""
     keep = ", ".join(f"coalesce(c.{f}, a.{f}) AS {f}" for f in FIELDS)
     return f"""
         SELECT a.application_id, {keep},
@@ -75,19 +76,16 @@ def _merged_sql(import_id: int, source_file: str) -> str:
                coalesce(c.outcome, a.outcome) AS outcome,
                CASE WHEN c.status_raw IS NOT NULL THEN c.s_known ELSE a.status_known END
                    AS status_known,
-               {_q(source_file)} AS source_file, a.first_import_id,
+               ?::VARCHAR AS source_file, a.first_import_id,
                {import_id} AS last_import_id
         FROM _canonical c JOIN _match m USING (source_row)
         JOIN applications a ON a.application_id = m.application_id"""
 
 
-def _q(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _update_matched(con, import_id: int, source_file: str) -> int:
     compared = FIELDS + ("stage_reached", "outcome", "status_known")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _merged AS {_merged_sql(import_id, source_file)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _merged AS {_merged_sql(import_id)}",
+                [source_file])
     changed = " OR ".join(f"m.{f} IS DISTINCT FROM a.{f}" for f in compared)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _changed AS
         SELECT m.* FROM _merged m JOIN applications a USING (application_id) WHERE {changed}""")
@@ -123,8 +121,8 @@ def _insert_new(con, import_id: int, source_file: str, new_id: str, matched: int
             status_known, source_file, first_import_id, last_import_id, updated_at)
         SELECT {new_id.format(t="c.")}, {values}, coalesce(c.stage_reached, 'applied'),
                coalesce(c.outcome, 'active'), coalesce(c.s_known, c.status_raw IS NULL),
-               {_q(source_file)}, {import_id}, {import_id}, now()::TIMESTAMP
-        FROM _canonical c {unmatched}""")
+               ?, {import_id}, {import_id}, now()::TIMESTAMP
+        FROM _canonical c {unmatched}""", [source_file])
 
 
 def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: PackedFile,

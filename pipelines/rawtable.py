@@ -65,14 +65,15 @@ def load_columns(con, columns: list[list[str | None]], header: int, sheet: str |
         con.unregister("_rows_frame")
 
 
-def _kind_sql(cells: list[str], header_cells: list[str]) -> str:
+def _kind_sql(cells: list[str], header_cells: list[str]) -> tuple[str, list[str]]:
     """SQL naming rows to leave out: blank (or only unticked checkboxes), a repeat of the
-    header, or a total row. Cheap on purpose: a row is tested cell by cell only while its
-    cells are blank, and the costlier tests run only on rows that pass a quick one."""
+    header, or a total row, with its parameters (the header's names, bound, never written
+    into the SQL). Cheap on purpose: a row is tested cell by cell only while its cells are
+    blank, and the costlier tests run only on rows that pass a quick one."""
     blank = " AND ".join(f"({c} IS NULL OR regexp_full_match({c}, '(\\s|FALSE)*'))"
                          for c in cells) or "TRUE"
     named = [(c, h.strip().lower()) for c, h in zip(cells, header_cells, strict=True) if h][:2]
-    repeat = " AND ".join(f"lower(trim({c})) = {_sql_str(h)}" for c, h in named) or "FALSE"
+    repeat = " AND ".join(f"lower(trim({c})) = ?" for c, _ in named) or "FALSE"
     first = "coalesce(" + ", ".join(cells[:3]) + ", '')"
     joined = "concat_ws(' ', " + ", ".join(cells) + ")"
     return f"""CASE
@@ -82,7 +83,7 @@ def _kind_sql(cells: list[str], header_cells: list[str]) -> str:
             AND regexp_matches(lower(trim({first})), '{_TOTAL_ROW}') AND NOT regexp_matches(
             regexp_replace(lower({joined}), '{_TOTAL_WORDS}', '', 'g'), '{_LETTER}')
             THEN 'total'
-        END"""
+        END""", [h for _, h in named]
 
 
 def finish_raw(con, source: str, params: list, header_cells: list, header: int,
@@ -95,9 +96,9 @@ def finish_raw(con, source: str, params: list, header_cells: list, header: int,
     names = dedupe_names(header_cells)
     keep = [i for i, n in enumerate(names) if n is not None]
     cells = [f"c{i}" for i in keep]
-    kind = _kind_sql(cells, [str(header_cells[i]) for i in keep])
+    kind, kind_params = _kind_sql(cells, [str(header_cells[i]) for i in keep])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _raw_all AS
-        SELECT {", ".join(cells)}, {kind} AS _kind FROM ({source})""", params)
+        SELECT {", ".join(cells)}, {kind} AS _kind FROM ({source})""", kind_params + params)
     counts = dict(con.execute(f"SELECT coalesce(_kind, 'kept'), count(*) FROM _raw_all "
                               f"WHERE rowid > {header} GROUP BY ALL").fetchall())
     selected = ", ".join(f"{c} AS c{j}" for j, c in enumerate(cells))
@@ -109,10 +110,6 @@ def finish_raw(con, source: str, params: list, header_cells: list, header: int,
     return RawTable(columns=[names[i] for i in keep], header_row=header + 1, sheet=sheet,
                     rows_read=sum(counts.values()) - counts.get("blank", 0), skipped=skipped,
                     sheets=sheets or [])
-
-
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def dedupe_names(cells: list) -> list[str | None]:
