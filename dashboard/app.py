@@ -1,6 +1,7 @@
 """Silver Lining's dashboard: page setup and navigation only.
 
-Started by `silverlining run` (or `streamlit run dashboard/app.py`); see README.
+Started by `silverlining run` (which serves it through serve.py); see README. Served on
+anything but a loopback address, every session enters the password first (gate.py).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
 
-from dashboard import state  # noqa: E402
+from dashboard import gate, state  # noqa: E402
 
 st.set_page_config(page_title="Silver Lining", page_icon="🌤️", layout="wide",
                    initial_sidebar_state="expanded")
 
+gate.require_password()  # before anything that reads data: listening beyond 127.0.0.1 only
 state.choose_client()  # a coach's workspace only: which client's database
 
 pages = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import access
 from pipelines.db import DatabaseBusy, connect, default_db_path
 from pipelines.errors import IngestError
 from pipelines.ingest import ingest_file, warm_imports
@@ -27,6 +29,7 @@ from pipelines.report import format_report
 _DATE_ORDERS = {"dmy": True, "mdy": False, None: None}
 EXIT_BAD_INPUT = 2
 EXIT_DB = 3
+LOOPBACK = "127.0.0.1"
 # Seconds to wait for a database another program holds (the dashboard lets go of it within
 # seconds of its last page run; an import in another terminal may take longer).
 BUSY_WAIT = 60.0
@@ -51,9 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="map a source column onto a field, e.g. --map 'Role name=job_title'"
                              " (remembered for files with the same columns)")
     ingest.add_argument("--layout", choices=LAYOUTS, help="override the detected layout")
-    run = sub.add_parser("run", help="open the dashboard in your browser (on this computer only)")
+    run = sub.add_parser("run", help="open the dashboard in your browser (on this computer only, "
+                                     "unless --address says otherwise)")
     run.add_argument("--db", help="database file (default as for ingest)")
-    run.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    run.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    run.add_argument("--address", default=LOOPBACK, metavar="ADDR",
+                     help="the address to listen on (default 127.0.0.1: this computer only); "
+                          "any other, such as 0.0.0.0, lets other computers connect and needs "
+                          "a password (silverlining password) that every browser must enter")
     run.add_argument("--headless", action="store_true", help="do not open a browser")
     run.add_argument("--workspace", metavar="FOLDER",
                      help="a coach's workspace: one database file per client in FOLDER "
@@ -65,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--since", metavar="YYYY-MM-DD",
                         help="only applications sent on or after this day")
     report.add_argument("--title", help="the report's title (default: Job search report)")
+    password = sub.add_parser(
+        "password", help="set the password that `run --address` asks for (stored as a salted "
+                         "hash only)",
+        description=f"Prompts twice for the new password, or reads it from ${access.PASSWORD_ENV} "
+                    f"when that is set. Stored as a salted scrypt hash in "
+                    f"{access.password_path()} (${access.FILE_ENV} chooses another file).")
+    password.add_argument("--remove", action="store_true",
+                          help="remove the password (run then refuses other addresses)")
     ingest.add_argument("--dates", choices=("dmy", "mdy"),
                         help="how to read dates like 4/3/2025: dmy = 4 March, mdy = April 3 "
                              "(default: proved from the dates, else guessed from the file)")
@@ -141,17 +157,53 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def streamlit_command(port: int) -> list[str]:
-    """The command that serves the dashboard: on 127.0.0.1 only, usage statistics off, no
+def streamlit_command(port: int, address: str = LOOPBACK) -> list[str]:
+    """The command that serves the dashboard (dashboard/serve.py: app.py behind the password
+    gate) on ``address``, with usage statistics, the agent API and static serving off, no
     developer controls in the toolbar, and headless (Streamlit's own first-run e-mail prompt
-    and browser opening are skipped; ``run`` opens the browser itself)."""
-    app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
-    return [sys.executable, "-m", "streamlit", "run", str(app),
-            "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--client.toolbarMode", "minimal", "--global.developmentMode", "false",
-            "--server.runOnSave", "false", "--server.fileWatcherType", "none",
-            "--browser.serverAddress", "127.0.0.1"]
+    and browser opening are skipped; ``run`` opens the browser itself). On a loopback
+    address only Host names of this computer are served, so a web page that rebinds its own
+    name to 127.0.0.1 (DNS rebinding) cannot read the dashboard."""
+    app = Path(__file__).resolve().parents[1] / "dashboard" / "serve.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app),
+               "--server.address", address, "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--client.toolbarMode", "minimal", "--global.developmentMode", "false",
+               "--server.runOnSave", "false", "--server.fileWatcherType", "none",
+               "--server.enableAgentApi", "false", "--server.enableStaticServing", "false",
+               "--server.enableCORS", "true", "--server.enableXsrfProtection", "true",
+               "--browser.serverAddress", browser_host(address)]
+    if access.is_loopback(address):
+        for host in sorted({address.strip("[]"), "127.0.0.1", "localhost"}):
+            command += ["--server.allowedHosts", host]
+    return command
+
+
+def browser_host(address: str) -> str:
+    """Where a browser on this computer reaches a server listening on ``address``."""
+    if address in ("0.0.0.0", "::", ""):
+        return LOOPBACK
+    return f"[{address}]" if ":" in address and not address.startswith("[") else address
+
+
+def _password_ready(address: str, port: int) -> bool:
+    """On a non-loopback ``address``: refuse without a password (one line, False), else warn
+    who can see the data. On a loopback address: True, nothing said."""
+    if access.is_loopback(address):
+        return True
+    try:
+        record = access.load_record()
+    except access.PasswordError as exc:
+        print(f"silverlining: {exc}.", file=sys.stderr)
+        return False
+    if record is None:
+        print(f"silverlining: --address {address} lets other computers connect, so it needs a "
+              "password and none is set: run `silverlining password` first.", file=sys.stderr)
+        return False
+    print(f"silverlining: warning: listening on {address}, port {port}: anyone on your "
+          "network who has the password can see this data, and the connection is not "
+          "encrypted (see SECURITY.md).", file=sys.stderr, flush=True)
+    return True
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -164,11 +216,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.db:
         os.environ["SILVERLINING_DB"] = str(Path(args.db).expanduser().resolve())
         os.environ.pop("SILVERLINING_WORKSPACE", None)  # --db means the single-file mode
+    if not _password_ready(args.address, args.port):
+        return EXIT_BAD_INPUT
     if args.workspace:
         os.environ["SILVERLINING_WORKSPACE"] = str(Path(args.workspace).expanduser().resolve())
-    url = f"http://127.0.0.1:{args.port}"
+    os.environ[access.FILE_ENV] = str(access.password_path().resolve())  # the file checked
+    os.environ.pop(access.PASSWORD_ENV, None)  # never handed to the server
+    url = f"http://{browser_host(args.address)}:{args.port}"
     signal.signal(signal.SIGTERM, _interrupt)  # 'kill' stops the server too, as Ctrl+C does
-    server = subprocess.Popen(streamlit_command(args.port), stdin=subprocess.DEVNULL)
+    server = subprocess.Popen(streamlit_command(args.port, args.address),
+                              stdin=subprocess.DEVNULL)
     print(f"Silver Lining: {url} (Ctrl+C to stop)", flush=True)
     try:
         if not args.workspace:
@@ -185,6 +242,40 @@ def _run(args: argparse.Namespace) -> int:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def _password(args: argparse.Namespace) -> int:
+    """Set (or remove) the password `run --address` asks for; only its hash is written."""
+    path = access.password_path()
+    if args.remove:
+        path.unlink(missing_ok=True)
+        print(f"Password removed ({path}): silverlining run refuses addresses other than "
+              "127.0.0.1 until one is set again.")
+        return 0
+    new = os.environ.get(access.PASSWORD_ENV)
+    if new is None:
+        try:
+            new, again = getpass.getpass("New password: "), getpass.getpass("Again: ")
+        except EOFError:
+            print(f"silverlining: no password given: type it at the prompt, or set "
+                  f"${access.PASSWORD_ENV}; nothing was changed.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if new != again:
+            print("silverlining: the two passwords differ; nothing was changed.",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        access.save_password(new, path)
+    except access.PasswordError as exc:
+        print(f"silverlining: {exc}; nothing was changed.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"silverlining: cannot write the password file {path}: {exc.strerror or exc}.",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Password set: a salted scrypt hash in {path}, readable by you only. "
+          "silverlining run --address ADDR asks every browser for it.")
+    return 0
 
 
 def _first_run(db: str | None) -> None:
@@ -228,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "password":
+            return _password(args)
     except IngestError as exc:
         print(f"silverlining: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -14,6 +14,17 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SAMPLE_CSV = Path(__file__).resolve().parents[1] / "sample_data" / "tracker.csv"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def served_on_loopback():
+    """AppTest runs the app as served on 127.0.0.1, as `silverlining run` serves it: with no
+    address set, Streamlit listens on every interface and the app asks for the password
+    (tests/test_access.py sets another address where it checks that)."""
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
+    yield
+
+
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """A database holding the sample tracker (150 applications), shared by a module."""

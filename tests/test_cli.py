@@ -220,7 +220,7 @@ def test_run_serves_on_localhost_without_telemetry_or_developer_controls():
 
     command = streamlit_command(8765)
     options = dict(zip(command[5::2], command[6::2], strict=True))
-    assert command[1:4] == ["-m", "streamlit", "run"] and command[4].endswith("app.py")
+    assert command[1:4] == ["-m", "streamlit", "run"] and command[4].endswith("serve.py")
     assert options["--server.address"] == "127.0.0.1"
     assert options["--server.port"] == "8765"
     assert options["--browser.gatherUsageStats"] == "false"

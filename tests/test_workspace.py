@@ -203,14 +203,17 @@ def test_cohort_skips_a_file_that_is_not_a_database(cohort_folder):
 # ── the command ─────────────────────────────────────────────────────────────────────────
 
 class _Server:
-    """Stands in for the Streamlit process: records the environment it was started with."""
+    """Stands in for the Streamlit process: records the environment and the command it was
+    started with."""
 
     started: list[dict] = []
+    commands: list[list[str]] = []
 
     def __init__(self, command, **kwargs):
         import os
 
         _Server.started.append(dict(os.environ))
+        _Server.commands.append(list(command))
 
     def wait(self, timeout=None):
         return 0
