@@ -23,17 +23,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(folder: Path, seconds: float = 60,
-            workspace: Path | None = None) -> Iterator[str]:
-    """The app's URL once it answers its health check: on a fresh database in ``folder``,
-    or on a coach's ``workspace`` folder. Raises RuntimeError, with the app's log, when it
-    exits or does not answer within ``seconds``."""
+def serving(folder: Path, seconds: float = 60, workspace: Path | None = None,
+            address: str | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app's URL (always on 127.0.0.1) once it answers its health check: on a fresh
+    database in ``folder``, or on a coach's ``workspace`` folder; listening on ``address``
+    (``run --address``) when given, with ``env`` added to its environment. Raises
+    RuntimeError, with the app's log, when it exits or does not answer within ``seconds``."""
     home = folder / "home"
     home.mkdir(exist_ok=True)
     db, port = folder / "app.duckdb", free_port()
-    env = {**os.environ, "HOME": str(home), "SILVERLINING_DB": str(db)}
+    env = {**os.environ, "HOME": str(home), "SILVERLINING_DB": str(db), **(env or {})}
     log_path = folder / "app.log"
     source = ["--workspace", str(workspace)] if workspace else ["--db", str(db)]
+    if address:
+        source += ["--address", address]
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "pipelines.cli", "run", *source, "--port", str(port),

@@ -109,6 +109,18 @@ def _chromium() -> str:
     return path
 
 
+def served_or_fail(folder: Path, **options):
+    """For a fixture: yield the URL of the app served on ``folder`` (tests.app_server.serving
+    with ``options``), failing the test with the app's log when it does not start."""
+    from tests.app_server import serving
+
+    try:
+        with serving(folder, **options) as url:
+            yield url
+    except RuntimeError as error:
+        pytest.fail(str(error))
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (Playwright's sync API allows one at a time);

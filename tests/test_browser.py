@@ -1,7 +1,7 @@
 """End to end in headless Chromium: start the dashboard on a fresh database, upload a tracker on
 the Import page, read the Sankey on 'Rejection stages', narrow it with a sidebar filter, see
 the feedback themes with marked quotes and the Scope fit charts, and check that the browser
-never talked to any host but this computer."""
+never talked to any host but the app's own 127.0.0.1:port."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.app_server import serving
+from tests.conftest import served_or_fail
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # About 30 applications as people really write them: free-text dates, chatty statuses.
@@ -41,18 +40,38 @@ def _tracker(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """The dashboard on a free port with a fresh database and HOME; stopped afterwards."""
-    try:
-        with serving(tmp_path_factory.mktemp("browser")) as url:
-            yield url
-    except RuntimeError as error:
-        pytest.fail(str(error))
+    yield from served_or_fail(tmp_path_factory.mktemp("browser"))
 
 
 def _record_host(hosts: list[str], url: str) -> None:
-    """Note the host a network request went to (data: and blob: URLs stay in the browser)."""
+    """Note the host and port a network request went to (data: and blob: URLs stay in the
+    browser)."""
     parts = urlparse(url)
     if parts.scheme not in ("data", "blob", "about"):
-        hosts.append(parts.hostname or url)
+        hosts.append(parts.netloc or url)
+
+
+def _record_traffic(context, hosts: list[str]) -> None:
+    """Note in ``hosts`` where every request and WebSocket of the context's pages goes
+    (register before opening a page)."""
+    context.on("request", lambda request: _record_host(hosts, request.url))
+    context.on("page", lambda page: page.on(
+        "websocket", lambda socket: _record_host(hosts, socket.url)))
+
+
+def _watched_page(browser, hosts: list[str], errors: list[str]):
+    """A new context and page whose traffic is noted in ``hosts`` (``_record_traffic``) and
+    whose JavaScript errors in ``errors``; close the context when done."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    _record_traffic(context, hosts)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page
+
+
+def _foreign(hosts: list[str], app_url: str) -> list[str]:
+    """The hosts (host:port) recorded that are not the app's own."""
+    return sorted({host for host in hosts if host != urlparse(app_url).netloc})
 
 
 def _settle(page) -> None:
@@ -97,12 +116,9 @@ def test_import_then_stages_and_filter(browser, app_url, tmp_path):
     from playwright.sync_api import expect
 
     tracker = _tracker(tmp_path)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     hosts: list[str] = []
-    context.on("request", lambda request: _record_host(hosts, request.url))
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page = _watched_page(browser, hosts, errors)
     try:
         # A bookmarked page as the server's first visitor: the app's own navigation, and
         # the demo data loaded (150 applications).
@@ -175,5 +191,5 @@ def test_import_then_stages_and_filter(browser, app_url, tmp_path):
     finally:
         context.close()
 
-    foreign = sorted({host for host in hosts if host not in LOCAL_HOSTS})
+    foreign = _foreign(hosts, app_url)
     assert hosts and not foreign, f"the browser contacted other hosts: {foreign}"
