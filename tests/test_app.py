@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,59 @@ def test_upload_through_the_file_uploader_imports_the_tracker(empty_database):
     assert not at.exception
     assert any("3 applications" in s.value for s in at.success)
     assert _stored(empty_database, "SELECT count(*) FROM applications") == [(3,)]
+
+
+_NOT_OURS = {".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".venv"}
+
+
+def _files(*folders: Path) -> set[Path]:
+    """Every file and folder below these folders, leaving out git's, Python's and the test
+    tools' own (compiled modules, caches, the virtual environment)."""
+    found = set()
+    for folder in folders:
+        for parent, names, files in os.walk(folder):
+            names[:] = [n for n in names if n not in _NOT_OURS]
+            found.update(Path(parent) / n for n in names + files)
+    return found
+
+
+def test_an_upload_writes_nothing_outside_the_data_folder(tmp_path, monkeypatch):
+    """Uploading and importing a tracker writes the uploaded file only under
+    .silverlining-uploads/ beside the database: nothing new in the temp folder ($TMPDIR, a
+    fresh one), HOME or the repository, and nothing new in /tmp holds the file."""
+    import tempfile
+
+    data, temp, home = tmp_path / "data", tmp_path / "tmp", tmp_path / "home"
+    for folder in (data, temp, home):
+        folder.mkdir()
+    database = data / "app.duckdb"
+    monkeypatch.setenv("SILVERLINING_DB", str(database))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read $TMPDIR afresh
+    at = _app("views/import_data.py")
+    before = _files(temp, home, ROOT, data)
+    system_temp = set(Path("/tmp").iterdir())  # other programs may write here meanwhile
+
+    at.get("file_uploader")[0].set_value(("mine.csv", TRACKER.encode(), "text/csv")).run()
+    next(b for b in at.button if b.label == "Import mine.csv").click().run()
+    assert not at.exception and any("3 applications" in s.value for s in at.success)
+
+    new = _files(temp, home, ROOT, data) - before
+    uploads = data / ".silverlining-uploads" / database.name
+    kept = [p for p in new if p.is_file() and p.name == "mine.csv"]
+    assert len(kept) == 1 and kept[0].parent.parent == uploads
+    assert kept[0].read_bytes() == TRACKER.encode()
+    ours = {kept[0], kept[0].parent, uploads, uploads.parent}
+    database_files = {p for p in new if p.parent == data and p.name.startswith(database.name)}
+    assert new - ours - database_files == set()
+    appeared = set(Path("/tmp").iterdir()) - system_temp
+    for entry in appeared | _files(*(p for p in appeared if p.is_dir())):
+        assert "mine" not in entry.name, entry
+        try:
+            assert TRACKER.encode() not in entry.read_bytes(), entry
+        except OSError:  # a folder, a socket, or gone meanwhile
+            continue
 
 
 def test_bad_upload_shows_one_clear_error_and_changes_nothing(database):

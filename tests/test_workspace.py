@@ -355,6 +355,39 @@ def test_filters_in_the_url_belong_to_the_client_it_names(two_clients):
     assert at.query_params["client"] in ("alpha-client", ["alpha-client"])
 
 
+def test_two_sessions_at_once_each_see_only_their_own_client(two_clients):
+    """Two sessions open side by side, one on each client: re-running either shows its own
+    client's applications and none of the other's (no client is shared between sessions)."""
+    sessions = {}
+    for key in ("alpha", "beta"):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["client"] = f"{key}-client"
+        sessions[key] = at.run()
+    for key, others in (("alpha", BETA), ("beta", ALPHA), ("alpha", BETA)):
+        seen = _visit_every_page(sessions[key])
+        assert all(name not in seen for name in others), key
+        assert all(name in seen for name in (ALPHA if key == "alpha" else BETA)), key
+
+
+def test_a_url_naming_a_file_outside_the_workspace_opens_the_first_client(two_clients,
+                                                                          tmp_path):
+    """A client in the URL that names a path (another folder's database) is not opened: the
+    session gets the workspace's first client and nothing of that file."""
+    outside = tmp_path / "outside.duckdb"
+    con = connect(outside)
+    (tmp_path / "outside.csv").write_text(_tracker(("Hiddenfirm", "Secretco", "Covert Ltd",
+                                                    "Mole")))
+    ingest_file(con, tmp_path / "outside.csv")
+    con.close()
+    for named in ("../outside", str(tmp_path / "outside")):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["client"] = named
+        at.run()
+        assert at.selectbox(key="client").value == "alpha-client.duckdb"
+        seen = _visit_every_page(at)
+        assert "Hiddenfirm" not in seen and "Secretco" not in seen
+
+
 def test_no_session_means_no_client_rather_than_the_first(two_clients, monkeypatch):
     """Outside a script run (where a download button's callable runs) the app refuses to
     guess a client instead of falling back to the first one; the path taken during the run
