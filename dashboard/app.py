@@ -34,5 +34,6 @@ pages = [
 ]
 with state.session_database():  # open for this run; free for other programs when idle
     state.ensure_first_run_demo()
+    state.tidy_uploads()
     state.keep_filters()
     st.navigation(pages).run()

@@ -194,7 +194,7 @@ def query(name: str, filters: Filters | None = None, **kwargs) -> Any:
 
 
 UPLOADS = ".silverlining-uploads"  # beside the databases: one folder per database
-UPLOAD_DAYS = 1  # uploads of a database untouched this long are removed on the next upload
+UPLOAD_HOURS = 1  # uploads older than this are removed (a page still using one writes it again)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -213,22 +213,39 @@ def upload_path(upload) -> Path:
     """The uploaded bytes in a private file named as uploaded, beside this session's
     database (``<folder>/.silverlining-uploads/<database file>/<content hash>/``): never in a
     folder another client's session reads, never outside the data folder. Written once, not
-    on every re-run of the page; this database's uploads older than a day are removed."""
+    on every re-run of the page (and again if it was removed meanwhile)."""
     data = upload.getvalue()
-    database = db_path()
-    root = database.parent / UPLOADS / database.name
+    root = _uploads(db_path())
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = root / hashlib.sha256(data).hexdigest()[:16] / Path(upload.name).name
     if not path.exists():
-        _remove_old_uploads(root)
+        remove_old_uploads()
         path.parent.mkdir(mode=0o700, exist_ok=True)
         path.write_bytes(data)
         path.chmod(0o600)
     return path
 
 
-def _remove_old_uploads(root: Path) -> None:
-    limit = time.time() - UPLOAD_DAYS * 86_400
+def tidy_uploads() -> None:
+    """``remove_old_uploads`` once per session and database."""
+    key = f"_uploads_tidied_{db_path()}"
+    if not st.session_state.get(key):
+        st.session_state[key] = True
+        remove_old_uploads()
+
+
+def _uploads(database: Path) -> Path:
+    return database.parent / UPLOADS / database.name
+
+
+def remove_old_uploads() -> None:
+    """Remove this session's database's uploads written more than ``UPLOAD_HOURS`` ago: on
+    every new upload and when a session starts, so a file does not outlive its use by long
+    (the database keeps its own compressed copy of every imported file)."""
+    root = _uploads(db_path())
+    if not root.is_dir():
+        return
+    limit = time.time() - UPLOAD_HOURS * 3600
     for folder in root.iterdir():
         try:
             if folder.is_dir() and folder.stat().st_mtime < limit:

@@ -310,8 +310,12 @@ def _answers(url: str, server: subprocess.Popen, seconds: float = 30) -> bool:
     return False
 
 
+PRIVATE = 0o077  # what silverlining creates (databases, uploads, reports) is its owner's only
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    umask = os.umask(PRIVATE)  # the dashboard's server inherits it
     try:
         if args.command == "run":
             return _run(args)
@@ -335,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
               "imported from the file in progress. Run again with SILVERLINING_DEBUG=1 for "
               "details and please report it.", file=sys.stderr)
         return 1
+    finally:
+        os.umask(umask)
     return 0
 
 

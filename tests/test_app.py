@@ -162,6 +162,29 @@ def test_an_upload_writes_nothing_outside_the_data_folder(tmp_path, monkeypatch)
             continue
 
 
+def test_uploads_older_than_an_hour_go_when_a_session_starts(empty_database):
+    """A session's start removes its database's uploads written over an hour ago and keeps
+    newer ones; a page still using a removed upload writes it again."""
+    import os
+    import time
+
+    uploads = empty_database.parent / ".silverlining-uploads" / empty_database.name
+    old, new = uploads / "0ld" / "old.csv", uploads / "n3w" / "new.csv"
+    for path in (old, new):
+        path.parent.mkdir(parents=True)
+        path.write_text(TRACKER)
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old.parent, (hours_ago, hours_ago))
+    at = _app("views/import_data.py")
+    assert not at.exception
+    assert not old.parent.exists() and new.exists()
+    at.get("file_uploader")[0].set_value(("mine.csv", TRACKER.encode(), "text/csv")).run()
+    kept = list(uploads.glob("*/mine.csv"))
+    kept[0].unlink()
+    at.run()
+    assert not at.exception and kept[0].read_text() == TRACKER
+
+
 def test_bad_upload_shows_one_clear_error_and_changes_nothing(database):
     """An empty file gets an error message on the page, not a traceback; data stays."""
     at = _app("views/import_data.py")

@@ -4,6 +4,7 @@ stderr, exit codes, and the options --map, --sheet, --layout and $SILVERLINING_D
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -266,3 +267,20 @@ def test_stopping_run_with_sigterm_stops_the_dashboard_too(tmp_path):
     finally:
         if run.poll() is None:
             run.kill()
+
+
+def test_what_silverlining_creates_is_private(tmp_path):
+    """A database and its new folder made by `silverlining ingest`, and a report, are
+    readable by their owner only (mode 0600, folder 0700), whatever the shell's umask."""
+    tracker = write_text(tmp_path, "t.csv", "Company,Job Title,Status\nAcme,Analyst,Applied\n")
+    db = tmp_path / "new folder" / "mine.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run(["sh", "-c", 'umask 022 && exec "$0" -m pipelines.cli "$@"', sys.executable,
+                    "ingest", "--db", str(db), str(tracker)], check=True, env=env,
+                   capture_output=True, cwd=REPO)
+    subprocess.run(["sh", "-c", 'umask 022 && exec "$0" -m pipelines.cli "$@"', sys.executable,
+                    "report", "--db", str(db), "--out", str(tmp_path / "r.html")], check=True,
+                   env=env, capture_output=True, cwd=REPO)
+    assert db.parent.stat().st_mode & 0o777 == 0o700
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "r.html").stat().st_mode & 0o777 == 0o600
