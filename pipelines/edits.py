@@ -119,7 +119,8 @@ def place_status(con: duckdb.DuckDBPyConnection, status_raw: str, stage: str,
 def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
     """Remove one import: applications that only it described go (their annotations stay,
     so importing the file again brings the edits back); applications another import also
-    describes stay. Returns the number of applications removed."""
+    describes stay. One transaction, the themes and levels refreshed in it. Returns the
+    number of applications removed."""
     with transaction(con):
         con.execute("""CREATE OR REPLACE TEMP TABLE _gone AS
             SELECT application_id FROM application_sources WHERE import_id = ?
@@ -144,8 +145,8 @@ def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
         con.execute("DELETE FROM app_state WHERE key = 'demo_import_id' AND value = ?",
                     [str(import_id)])
         con.execute("DROP TABLE _gone")
-    refresh_themes(con)
-    refresh_scope(con)
+        refresh_themes(con)  # in the same transaction: no stale themes after a crash
+        refresh_scope(con)
     return removed
 
 
