@@ -1,5 +1,6 @@
 """What the user typed in the app survives, value for value, importing the same tracker again,
-importing it again with another column mapping, and removing the import of another file.
+importing it again with another column mapping, and removing the import of another file (the
+demo data among them).
 
 One database is built with one of each kind of user data; for each of the three things a copy
 of it is read, the thing is done, and it is read again: each test compares the stored rows of
@@ -13,10 +14,25 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.coaching import add_action, add_session, save_preparations
+from pipelines.coaching import (
+    DEMO_SESSIONS,
+    add_action,
+    add_session,
+    save_preparations,
+    update_action,
+    weekly_goal,
+)
 from pipelines.codebook_edits import add_phrase, add_theme, update_theme
 from pipelines.db import connect
-from pipelines.edits import place_status, remove_import, save_annotation, save_profile, save_scope
+from pipelines.edits import (
+    demo_import_id,
+    load_demo,
+    place_status,
+    remove_import,
+    save_annotation,
+    save_profile,
+    save_scope,
+)
 from pipelines.ingest import ingest_file
 from tests.conftest import write_text
 
@@ -226,3 +242,35 @@ def test_coach_sessions_survive(done):
     stored, _ = done
     assert [r[:3] for r in stored["coach_sessions"]] == [
         (1, D(2025, 3, 20), "Final rounds lost on numbers"), (2, D(2025, 4, 10), None)]
+
+
+def test_clearing_the_demo_keeps_the_users_sessions_and_actions(con, tmp_path):
+    """Removing the demo import keeps the user's own session (one without notes too), the
+    action agreed in it and a demo action the user changed, with its session; Dana's
+    untouched sessions and actions go."""
+    load_demo(con)
+    ingest_file(con, write_text(tmp_path, "tracker.csv", TRACKER))
+    mine = add_session(con, D(2025, 9, 1), None,
+                       [("leadership", "Lead the offsite", D(2025, 9, 30))])
+    changed = con.execute("SELECT min(action_id) FROM plan_actions").fetchall()[0][0]
+    update_action(con, changed, notes="Sent two stories to Sam")
+    remove_import(con, demo_import_id(con))
+    first_notes = DEMO_SESSIONS[0][1]
+    assert con.execute("SELECT held_on, notes FROM coach_sessions ORDER BY session_id"
+                       ).fetchall() == [(D(2025, 5, 2), first_notes), (D(2025, 9, 1), None)]
+    assert con.execute("SELECT action, notes, session_id FROM plan_actions ORDER BY action_id"
+                       ).fetchall() == [
+        ("Write three stories of leading people or change, with team size and results",
+         "Sent two stories to Sam", 1),
+        ("Lead the offsite", None, mine)]
+    assert weekly_goal(con) == 5
+
+
+def test_clearing_the_untouched_demo_clears_its_coaching(con):
+    """With nothing added or changed, removing the demo import leaves no session, action or
+    goal behind."""
+    load_demo(con)
+    remove_import(con, demo_import_id(con))
+    assert con.execute("SELECT count(*) FROM coach_sessions").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM plan_actions").fetchall() == [(0,)]
+    assert weekly_goal(con) is None
