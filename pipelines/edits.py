@@ -1,4 +1,5 @@
-"""What the user changes in the app, written in one transaction each.
+"""What the user changes in the app, written in one transaction each, together with the themes
+and levels derived from it.
 
 Corrections live in their own tables (``annotations``, ``status_overrides``, ``scope_edits``)
 keyed by ``application_id`` or status text, so re-importing a tracker never touches them; the
@@ -52,10 +53,10 @@ def save_annotation(con: duckdb.DuckDBPyConnection, application_id: str, *,
     given = {"stage_reached": stage, "outcome": outcome, "feedback": feedback, "notes": notes}
     given = {k: v for k, v in given.items() if v is not _UNSET}
     _check(given.get("stage_reached"), given.get("outcome"))
-    with transaction(con):
+    with transaction(con):  # with the themes it changes, or not at all
         _upsert(con, "annotations", application_id, given)
-    if "feedback" in given or "notes" in given:
-        refresh_themes(con)
+        if "feedback" in given or "notes" in given:
+            refresh_themes(con)
 
 
 def _check_scope(values: dict) -> None:
@@ -83,8 +84,9 @@ def save_scope(con: duckdb.DuckDBPyConnection, application_id: str, **values) ->
 def save_scopes(con: duckdb.DuckDBPyConnection, changes: list[tuple[str, dict]]) -> None:
     """save_scope for several applications at once: every change is checked first, then
     all are stored in one transaction (a bad one stores none), then the levels refresh."""
-    save_edits(con, "scope_edits", SCOPE_FIELDS, _check_scope, changes)
-    refresh_scope(con)
+    with transaction(con):  # with the levels they change, or not at all
+        save_edits(con, "scope_edits", SCOPE_FIELDS, _check_scope, changes)
+        refresh_scope(con)
 
 
 def save_profile(con: duckdb.DuckDBPyConnection, **values) -> None:
@@ -102,7 +104,7 @@ def save_profile(con: duckdb.DuckDBPyConnection, **values) -> None:
             con.execute(f"UPDATE candidate_profile SET {column} = ?, "
                         "updated_at = now()::TIMESTAMP WHERE id = 1", [value])
         con.execute("DELETE FROM app_state WHERE key = 'demo_profile'")
-    refresh_scope(con)
+        refresh_scope(con)
 
 
 def place_status(con: duckdb.DuckDBPyConnection, status_raw: str, stage: str,

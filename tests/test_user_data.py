@@ -4,7 +4,8 @@ demo data among them).
 
 One database is built with one of each kind of user data; for each of the three things a copy
 of it is read, the thing is done, and it is read again: each test compares the stored rows of
-one kind after with those before (timestamps included) and with what was typed."""
+one kind after with those before (timestamps included) and with what was typed. Last, an edit
+is stored together with the themes or levels it changes, or not at all."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines import scope, themes
 from pipelines.coaching import (
     DEMO_SESSIONS,
     add_action,
@@ -22,7 +24,7 @@ from pipelines.coaching import (
     update_action,
     weekly_goal,
 )
-from pipelines.codebook_edits import add_phrase, add_theme, update_theme
+from pipelines.codebook_edits import add_phrase, add_theme, merge_themes, update_theme
 from pipelines.db import connect
 from pipelines.edits import (
     demo_import_id,
@@ -32,9 +34,10 @@ from pipelines.edits import (
     save_annotation,
     save_profile,
     save_scope,
+    save_scopes,
 )
 from pipelines.ingest import ingest_file
-from tests.conftest import write_text
+from tests.conftest import snapshot, write_text
 
 D = dt.date
 TRACKER = """Company,Job Title,Date Applied,Status,Feedback,Org Size,Researched
@@ -274,3 +277,31 @@ def test_clearing_the_untouched_demo_clears_its_coaching(con):
     assert con.execute("SELECT count(*) FROM coach_sessions").fetchall() == [(0,)]
     assert con.execute("SELECT count(*) FROM plan_actions").fetchall() == [(0,)]
     assert weekly_goal(con) is None
+
+
+EDITS = {
+    "annotation": lambda con, ids: save_annotation(con, ids["Globex"], feedback="Too junior"),
+    "scope": lambda con, ids: save_scopes(con, [(ids["Globex"], {"org_size": 40})]),
+    "profile": lambda con, ids: save_profile(con, org_size=2000),
+    "new theme": lambda con, ids: add_theme(con, "portfolio", "Portfolio", True),
+    "phrase": lambda con, ids: add_phrase(con, "preparation", "no questions"),
+    "relabel": lambda con, ids: update_theme(con, "culture_fit", label="Fit"),
+    "merge": lambda con, ids: merge_themes(con, "prioritisation", "preparation"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_edit_whose_refresh_fails_is_not_stored(typed, tmp_path, monkeypatch, edit):
+    """When re-tagging or refreshing the levels after an edit fails, no table changes."""
+    shutil.copy(typed, tmp_path / "copy.duckdb")
+    with connect(tmp_path / "copy.duckdb") as con:
+        before = snapshot(con)
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("killed")
+
+        monkeypatch.setattr(themes, "sync_theme_codes", broken)
+        monkeypatch.setattr(scope, "_scopes", broken)
+        with pytest.raises(RuntimeError):
+            EDITS[edit](con, _ids(con))
+        assert snapshot(con) == before
