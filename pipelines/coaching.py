@@ -171,14 +171,29 @@ def load_demo_coaching(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def remove_demo_coaching(con: duckdb.DuckDBPyConnection) -> None:
-    """Clear Dana's sessions, plan and goal, unless the user has changed or added to them."""
+    """Clear Dana's sessions, plan and goal, as far as they are still as the demo left them:
+    the user's own sessions (with notes or without) and actions stay, and so do Dana's
+    actions the user changed, the sessions that hold one of those, and the goal when anything
+    of the plan or sessions stays."""
     if not scalar(con, "SELECT count(*) FROM app_state WHERE key = 'demo_coaching'"):
         return
-    notes = [n for _, n, _ in DEMO_SESSIONS]
-    mine = scalar(con, f"""SELECT count(*) FROM coach_sessions
-                          WHERE notes NOT IN ({', '.join('?' * len(notes))})""", notes)
-    if not mine:
-        con.execute("DELETE FROM plan_actions WHERE session_id IS NOT NULL")
-        con.execute("DELETE FROM coach_sessions")
+    demo_sessions = {(held_on, notes) for held_on, notes, _ in DEMO_SESSIONS}
+    demo_actions = {(theme, action, target, status, target if status == "done" else None)
+                    for _, _, actions in DEMO_SESSIONS
+                    for theme, action, target, status in actions}
+    sessions = [sid for sid, *session in con.execute(
+        "SELECT session_id, held_on, notes FROM coach_sessions").fetchall()
+        if tuple(session) in demo_sessions]
+    untouched = [aid for aid, sid, notes, *action in con.execute(
+        "SELECT action_id, session_id, notes, theme, action, target_on, status, done_on "
+        "FROM plan_actions").fetchall()
+        if sid in sessions and notes is None and tuple(action) in demo_actions]
+    for action_id in untouched:
+        con.execute("DELETE FROM plan_actions WHERE action_id = ?", [action_id])
+    for session_id in sessions:
+        con.execute("DELETE FROM coach_sessions WHERE session_id = ? AND NOT EXISTS "
+                    "(FROM plan_actions WHERE session_id = ?)", [session_id, session_id])
+    if not scalar(con, "SELECT count(*) FROM coach_sessions") + scalar(
+            con, "SELECT count(*) FROM plan_actions"):  # the user added nothing: Dana's goal
         con.execute("DELETE FROM app_state WHERE key = 'weekly_goal' AND value = '5'")
     con.execute("DELETE FROM app_state WHERE key = 'demo_coaching'")

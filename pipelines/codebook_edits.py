@@ -1,6 +1,6 @@
-"""Changes to the feedback codebook made in the app, each followed by re-tagging every
-application: add a theme, add a phrase, relabel, merge; and discovery of the reasons in
-feedback that no theme names yet."""
+"""Changes to the feedback codebook made in the app, each stored with the re-tagging of every
+application in one transaction: add a theme, add a phrase, relabel, merge; and discovery of
+the reasons in feedback that no theme names yet."""
 
 from __future__ import annotations
 
@@ -49,12 +49,12 @@ def add_theme(con: duckdb.DuckDBPyConnection, name: str, label: str, controllabl
     if con.execute("SELECT count(*) FROM themes WHERE theme = ?", [name]).fetchall()[0][0]:
         raise ValueError(f"there is already a theme {name!r}")
     patterns = [phrase_pattern(phrase) for phrase in phrases]  # every phrase checked first
-    with transaction(con):
+    with transaction(con):  # with the tags it changes, or not at all
         con.execute("INSERT INTO themes VALUES (?, ?, ?, ?, ?, FALSE)",
                     [name, label.strip() or name, controllable, description, action])
         for pattern in patterns:
             _insert_pattern(con, name, pattern)
-    return refresh_themes(con)
+        return refresh_themes(con)
 
 
 def theme_name(term: str) -> str:
@@ -76,8 +76,10 @@ def _insert_pattern(con, theme: str, pattern: str) -> None:
 def add_phrase(con: duckdb.DuckDBPyConnection, theme: str, phrase: str) -> int:
     """Teach a theme one more way of saying it, and re-tag."""
     _require(con, theme)
-    _insert_pattern(con, theme, phrase_pattern(phrase))
-    return refresh_themes(con)
+    pattern = phrase_pattern(phrase)
+    with transaction(con):
+        _insert_pattern(con, theme, pattern)
+        return refresh_themes(con)
 
 
 def update_theme(con: duckdb.DuckDBPyConnection, theme: str, *, label: str | None = None,
@@ -94,7 +96,7 @@ def update_theme(con: duckdb.DuckDBPyConnection, theme: str, *, label: str | Non
             if value is not None:
                 con.execute(f"UPDATE themes SET {column} = ? WHERE theme = ?",
                             [value.strip() if isinstance(value, str) else value, theme])
-    return refresh_themes(con)
+        return refresh_themes(con)
 
 
 def merge_themes(con: duckdb.DuckDBPyConnection, source: str, target: str) -> int:
@@ -109,7 +111,7 @@ def merge_themes(con: duckdb.DuckDBPyConnection, source: str, target: str) -> in
                     [target, source])
         con.execute("DELETE FROM theme_phrases WHERE theme = ?", [source])
         con.execute("DELETE FROM themes WHERE theme = ?", [source])
-    return refresh_themes(con)
+        return refresh_themes(con)
 
 
 def _require(con, theme: str) -> None:

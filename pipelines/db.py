@@ -123,13 +123,25 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     return rows[0] if rows else None
 
 
+_IN_TRANSACTION: set[int] = set()  # id() of each connection inside transaction()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """BEGIN … COMMIT, or ROLLBACK on any error (and re-raise it)."""
+    """BEGIN … COMMIT, or ROLLBACK on any error (and re-raise it). Inside another
+    ``transaction`` on the same connection it joins that one and commits or rolls back with
+    it: a change and what is derived from it (themes, levels) land together or not at all."""
+    if id(con) in _IN_TRANSACTION:
+        yield
+        return
     con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(id(con))
     try:
         yield
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    else:
+        con.execute("COMMIT")
+    finally:
+        _IN_TRANSACTION.discard(id(con))

@@ -1,4 +1,5 @@
-"""What the user changes in the app, written in one transaction each.
+"""What the user changes in the app, written in one transaction each, together with the themes
+and levels derived from it.
 
 Corrections live in their own tables (``annotations``, ``status_overrides``, ``scope_edits``)
 keyed by ``application_id`` or status text, so re-importing a tracker never touches them; the
@@ -52,10 +53,10 @@ def save_annotation(con: duckdb.DuckDBPyConnection, application_id: str, *,
     given = {"stage_reached": stage, "outcome": outcome, "feedback": feedback, "notes": notes}
     given = {k: v for k, v in given.items() if v is not _UNSET}
     _check(given.get("stage_reached"), given.get("outcome"))
-    with transaction(con):
+    with transaction(con):  # with the themes it changes, or not at all
         _upsert(con, "annotations", application_id, given)
-    if "feedback" in given or "notes" in given:
-        refresh_themes(con)
+        if "feedback" in given or "notes" in given:
+            refresh_themes(con)
 
 
 def _check_scope(values: dict) -> None:
@@ -83,8 +84,9 @@ def save_scope(con: duckdb.DuckDBPyConnection, application_id: str, **values) ->
 def save_scopes(con: duckdb.DuckDBPyConnection, changes: list[tuple[str, dict]]) -> None:
     """save_scope for several applications at once: every change is checked first, then
     all are stored in one transaction (a bad one stores none), then the levels refresh."""
-    save_edits(con, "scope_edits", SCOPE_FIELDS, _check_scope, changes)
-    refresh_scope(con)
+    with transaction(con):  # with the levels they change, or not at all
+        save_edits(con, "scope_edits", SCOPE_FIELDS, _check_scope, changes)
+        refresh_scope(con)
 
 
 def save_profile(con: duckdb.DuckDBPyConnection, **values) -> None:
@@ -102,7 +104,7 @@ def save_profile(con: duckdb.DuckDBPyConnection, **values) -> None:
             con.execute(f"UPDATE candidate_profile SET {column} = ?, "
                         "updated_at = now()::TIMESTAMP WHERE id = 1", [value])
         con.execute("DELETE FROM app_state WHERE key = 'demo_profile'")
-    refresh_scope(con)
+        refresh_scope(con)
 
 
 def place_status(con: duckdb.DuckDBPyConnection, status_raw: str, stage: str,
@@ -119,7 +121,8 @@ def place_status(con: duckdb.DuckDBPyConnection, status_raw: str, stage: str,
 def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
     """Remove one import: applications that only it described go (their annotations stay,
     so importing the file again brings the edits back); applications another import also
-    describes stay. Returns the number of applications removed."""
+    describes stay. One transaction, the themes and levels refreshed in it. Returns the
+    number of applications removed."""
     with transaction(con):
         con.execute("""CREATE OR REPLACE TEMP TABLE _gone AS
             SELECT application_id FROM application_sources WHERE import_id = ?
@@ -144,8 +147,8 @@ def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
         con.execute("DELETE FROM app_state WHERE key = 'demo_import_id' AND value = ?",
                     [str(import_id)])
         con.execute("DROP TABLE _gone")
-    refresh_themes(con)
-    refresh_scope(con)
+        refresh_themes(con)  # in the same transaction: no stale themes after a crash
+        refresh_scope(con)
     return removed
 
 

@@ -215,11 +215,14 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
     from pipelines.scope import refresh_scope
     from pipelines.themes import refresh_themes
 
-    write_import(con, record, original=packed, also=remember)
+    def derive() -> None:  # in the import's transaction: a kill never leaves half of it
+        remember()
+        refresh_themes(con)  # derived from the stored feedback: rebuilt, never edited by hand
+        refresh_scope(con)  # levels derived from titles, scope and the profile
+
+    write_import(con, record, original=packed, also=derive)
     for fld in ("import_id", "applications_loaded", "applications_new", "applications_updated"):
         setattr(report, fld, record[fld])
-    refresh_themes(con)  # derived from the stored feedback: rebuilt, never edited by hand
-    refresh_scope(con)  # levels derived from titles, scope and the profile
     return report
 
 

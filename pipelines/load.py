@@ -17,7 +17,7 @@ import duckdb
 import zstandard
 
 from pipelines.checks import failing_checks
-from pipelines.db import first_row, scalar
+from pipelines.db import first_row, scalar, transaction
 from pipelines.errors import IngestError
 
 MATCH_WINDOW_DAYS = 7
@@ -131,11 +131,11 @@ def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: PackedF
     transaction.
 
     ``record`` holds the imports-table fields except the ids and counts that this function
-    fills in; ``also`` runs inside the transaction too. Returns the record completed.
-    Raises IngestError if a data check fails, after rolling everything back.
+    fills in; ``also`` runs inside the transaction too, after the applications are stored and
+    before the data checks (what is derived from them: themes, levels). Returns the record
+    completed. Raises IngestError if a data check fails, after rolling everything back.
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         import_id = scalar(con, "SELECT nextval('import_id_seq')")
         _store_file(con, original, record)
         matched = _match(con)
@@ -151,16 +151,12 @@ def write_import(con: duckdb.DuckDBPyConnection, record: dict, original: PackedF
         record.update(import_id=import_id, applications_loaded=loaded, applications_new=new,
                       applications_updated=updated)
         _insert_record(con, record)
-        also()  # e.g. remember the mapping, in the same transaction
+        also()  # e.g. remember the mapping, tag the themes: in the same transaction
         failures = failing_checks(con)
         if failures:
             raise IngestError("the import was rolled back because a data check failed: " +
                               "; ".join(f"{k} ({v} rows)" for k, v in failures.items()) + ".",
                               hint="Please report this with the file's layout.")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return record
 
 

@@ -103,8 +103,8 @@ def candidate_level(con: duckdb.DuckDBPyConnection) -> tuple[float | None, int |
 def refresh_scope(con: duckdb.DuckDBPyConnection) -> None:
     """Fill ``title_level``, ``title_words``, ``title_function``, ``manages_people``,
     ``effective_level`` and ``stretch`` on every application from its title, its scope (as
-    corrected in the app) and the candidate's profile. Distinct titles are read once,
-    distinct scopes computed once."""
+    corrected in the app) and the candidate's profile, in one transaction (the caller's,
+    inside ``transaction``). Distinct titles are read once, distinct scopes computed once."""
     titles = read_titles(pd.Series([r[0] for r in con.execute(
         "SELECT DISTINCT job_title FROM applications WHERE job_title IS NOT NULL").fetchall()],
         dtype=object))

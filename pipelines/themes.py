@@ -22,6 +22,8 @@ from importlib import resources
 import duckdb
 import pandas as pd
 
+from pipelines.db import transaction
+
 GENERIC = "generic_template"
 # Experience *of* one of these is that theme, not a general experience gap.
 _SKILLS = {"leadership", "business_acumen", "technical_skills"}
@@ -678,7 +680,8 @@ def sync_theme_codes(con: duckdb.DuckDBPyConnection) -> None:
 
 def refresh_themes(con: duckdb.DuckDBPyConnection) -> int:
     """Re-tag every application's feedback and notes (as corrected in the app) and replace
-    ``application_themes``. Returns the number of (application, theme) rows."""
+    ``application_themes``, in one transaction (the caller's, inside ``transaction``).
+    Returns the number of (application, theme) rows."""
     codebook = load_codebook(con)
     texts = pd.Series([r[0] for r in con.execute(
         "SELECT DISTINCT t FROM (SELECT coalesce(n.feedback, a.feedback) AS t FROM applications a "
@@ -690,14 +693,10 @@ def refresh_themes(con: duckdb.DuckDBPyConnection) -> int:
         {n: t.controllable for n, t in codebook.themes.items()}).astype("boolean")
     con.register("_tags_df", tags)
     try:
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM application_themes")
-        con.execute(f"INSERT INTO application_themes {_THEMES_OF_APPLICATIONS}")
-        sync_theme_codes(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.execute("DELETE FROM application_themes")
+            con.execute(f"INSERT INTO application_themes {_THEMES_OF_APPLICATIONS}")
+            sync_theme_codes(con)
     finally:
         con.unregister("_tags_df")
     return con.execute("SELECT count(*) FROM application_themes").fetchall()[0][0]

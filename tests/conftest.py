@@ -83,6 +83,27 @@ def write_xlsx(folder: Path, name: str, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
+def snapshot(con, times: bool = True) -> dict[str, tuple[int, int]]:
+    """Every stored table's row count and a checksum of its rows in any order (applications,
+    imports, the stored files, sources, remembered mappings, the user's edits, the codebook).
+    With ``times=False`` the TIMESTAMP columns are left out, so a database that did the same
+    things at other moments compares equal."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
+    assert {"applications", "imports", "saved_mappings"} <= set(tables)
+    state = {}
+    for table in tables:
+        columns = [f'"{name}"' for name, kind in con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND "
+            "database_name = current_database() AND schema_name = 'main' "
+            "ORDER BY column_index", [table]).fetchall()
+            if times or not kind.startswith("TIMESTAMP")]
+        count, total = con.execute(f"SELECT count(*), sum(hash({', '.join(columns)})::HUGEINT) "
+                                   f"FROM {table}").fetchall()[0]
+        state[table] = (count, int(total or 0))
+    return state
+
+
 def applications(con) -> list[dict]:
     """All stored applications as dicts, ordered by company and title."""
     cursor = con.execute("SELECT * FROM applications ORDER BY company, job_title, applied_on")

@@ -3,7 +3,6 @@ exactly as it was before the attempt."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import struct
 import zipfile
@@ -14,26 +13,13 @@ import pytest
 from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
 from pipelines.ingest import ingest_file
 from pipelines.workbooks import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
-from tests.conftest import write_xlsx
+from tests.conftest import snapshot, write_xlsx
 
 GOOD = ("Company,Job Title,Date Applied,Status\n"
         "Acme,Analyst,2025-01-06,Rejected\n"
         "Globex,Engineer,2025-01-10,Interview\n")
 APP_ROWS = [["Company", "Job Title", "Status"], ["Acme", "Analyst", "Rejected"],
             ["Globex", "Engineer", "Interview"]]
-
-
-def snapshot(con) -> dict:
-    """Every stored table's row count and a checksum of its contents (applications, imports,
-    the stored files, sources, remembered mappings)."""
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
-    assert {"applications", "imports", "saved_mappings"} <= set(tables)
-    state = {}
-    for table in tables:
-        rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
-        state[table] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
-    return state
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Opening the database: a file another process holds is waited for (bounded) and then
-refused with one clear line; the demo tracker loads on a database's first start only."""
+refused with one clear line; the demo tracker loads on a database's first start only;
+transactions nest."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.db import DatabaseBusy, connect, scalar
+from pipelines.db import DatabaseBusy, connect, scalar, transaction
 from pipelines.edits import demo_import_id, first_run_demo, remove_import
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,3 +98,20 @@ def test_the_demo_loads_on_the_first_start_only(tmp_path):
         ingest_file(con, tmp_path / "t.csv")
         assert first_run_demo(con) is False
         assert scalar(con, "SELECT count(*) FROM applications") == 1
+
+
+def test_a_transaction_inside_another_commits_or_rolls_back_with_it(con):
+    """Work done in a nested transaction() is undone when the outer one fails and kept when
+    it commits; the inner block's end commits nothing by itself."""
+    con.execute("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(RuntimeError), transaction(con):
+        with transaction(con):
+            con.execute("INSERT INTO t VALUES (1)")
+        assert scalar(con, "SELECT count(*) FROM t") == 1
+        raise RuntimeError("the outer one fails")
+    assert scalar(con, "SELECT count(*) FROM t") == 0
+    with transaction(con):
+        with transaction(con):
+            con.execute("INSERT INTO t VALUES (2)")
+        con.execute("INSERT INTO t VALUES (3)")
+    assert con.execute("SELECT x FROM t ORDER BY x").fetchall() == [(2,), (3,)]

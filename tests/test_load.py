@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import load
+from pipelines import load, scope, themes
 from pipelines.checks import failing_checks
 from pipelines.db import scalar
+from pipelines.edits import remove_import
 from pipelines.errors import IngestError
 from pipelines.ingest import ingest_file
 from pipelines.load import stored_file
-from tests.conftest import applications, write_text
+from tests.conftest import applications, snapshot, write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACKER = """Company,Job Title,Date Applied,Status,Feedback
@@ -130,6 +131,39 @@ def test_failure_half_way_leaves_the_database_unchanged(con, tmp_path, monkeypat
     with pytest.raises(RuntimeError):
         ingest_file(con, write_text(tmp_path, "v2.csv", updated))
     assert (_counts(con), applications(con)) == before
+
+
+@pytest.mark.parametrize("step", ["themes", "levels"])
+def test_failure_deriving_themes_or_levels_rolls_the_whole_import_back(con, tmp_path,
+                                                                        monkeypatch, step):
+    """An error while tagging themes or reading levels after the applications were written
+    leaves every table as it was: applications, import record, themes and levels are one
+    transaction."""
+    ingest_file(con, write_text(tmp_path, "v1.csv", TRACKER))
+    before = snapshot(con)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(*((themes, "sync_theme_codes") if step == "themes" else
+                          (scope, "_scopes")), broken)
+    updated = TRACKER.replace("Applied,", "Rejected,Too junior") + "Umbrella,Analyst,2025-04-01,,\n"
+    with pytest.raises(RuntimeError):
+        ingest_file(con, write_text(tmp_path, "v2.csv", updated))
+    assert snapshot(con) == before
+
+
+def test_failure_while_removing_an_import_removes_nothing(con, tmp_path, monkeypatch):
+    """An error in the refresh of themes and levels after an import's applications were
+    deleted puts them all back, with the import record and the stored file."""
+    ingest_file(con, write_text(tmp_path, "v1.csv", TRACKER))
+    other = ingest_file(con, write_text(tmp_path, "other.csv", "Company,Job Title,Status\n"
+                                        "Umbrella,Analyst,Applied\n"))
+    before = snapshot(con)
+    monkeypatch.setattr(scope, "_scopes", lambda con: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        remove_import(con, other.import_id)
+    assert snapshot(con) == before
 
 
 def test_failed_data_check_rolls_back_with_a_clear_error(con, tmp_path, monkeypatch):
