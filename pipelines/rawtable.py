@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pipelines.mapping import header_score
 
 HEADER_SEARCH_ROWS = 30
+HEADER_SEARCH_CELLS = 1_000  # of each row: what a header names lies in its first columns
 _TOTAL_WORDS = r"\b(grand )?(totals|total|summe|sum|gesamtergebnis|gesamt|toplam)\b|合计|总计"
 _TOTAL_ROW = r"^(" + _TOTAL_WORDS + ")"
 _TOTAL_HINT = r"total|summe|sum|gesamt|toplam|合计|总计"  # a quick test before _TOTAL_ROW
@@ -129,10 +130,10 @@ def dedupe_names(cells: list) -> list[str | None]:
 
 
 def find_header_row(rows: list[list]) -> int | None:
-    """Index of the header row among the first rows: the row naming the most known columns;
-    else a row of dates (one column per day); else the first row of several short text
-    cells. None when nothing looks like a header."""
-    scores = [header_score(row) for row in rows[:HEADER_SEARCH_ROWS]]
+    """Index of the header row among the first rows: the row naming the most known columns
+    (in its first thousand cells); else a row of dates (one column per day); else the first
+    row of several short text cells. None when nothing looks like a header."""
+    scores = [header_score(row[:HEADER_SEARCH_CELLS]) for row in rows[:HEADER_SEARCH_ROWS]]
     best_score = max(scores, default=0.0)
     # The first row scoring at least half the best: data rows full of status words
     # ('Applied', 'Interview') can outscore a header of unusual names further up.

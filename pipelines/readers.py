@@ -24,6 +24,7 @@ from pipelines.workbooks import RESAVE, read_workbook
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 csv.field_size_limit(1 << 30)  # a pasted job description can exceed the 128 KiB default
 FAST_PATH_BYTES = 1 << 16  # larger UTF-8 files are read by DuckDB
+MAX_SAMPLE_BYTES = 1 << 24  # the most read to find the header of a large file
 _WESTERN_SYMBOLS = set("€£¥§°±µ·–—‘’‚“”„•…«»©®™¿¡×÷¢\u00a0")
 _TEXT_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1254", "latin_1", "iso8859_15", "mac_roman",
                    "gb18030", "big5", "shift_jis", "euc_kr"]
@@ -189,13 +190,12 @@ def _unclosed_quote(text: str, delim: str) -> bool:
 
 
 def _read_text(con, path: Path) -> RawTable:
-    """A text table. Large UTF-8 files go straight to DuckDB's CSV reader after sniffing the
-    first 64 KiB; anything else (other encodings, files DuckDB refuses) is decoded and
-    parsed in Python."""
+    """A text table. Large UTF-8 files go straight to DuckDB's CSV reader after sniffing
+    their first lines (``_head_sample``); anything else (other encodings, files DuckDB
+    refuses, files of a few long lines) is decoded and parsed in Python."""
     size = path.stat().st_size
-    with open(path, "rb") as handle:
-        sample = handle.read(FAST_PATH_BYTES if size > FAST_PATH_BYTES else size)
-    if size > FAST_PATH_BYTES and _plain_utf8(sample):
+    sample = _head_sample(path)
+    if size > len(sample) and sample.count(b"\n") > HEADER_SEARCH_ROWS and _plain_utf8(sample):
         text = sample.decode("utf-8", errors="ignore")
         head, delim = _sniff(text, path.name)
         records = _parse_text(text, delim, whole=False)[:HEADER_SEARCH_ROWS * 4]
@@ -211,6 +211,17 @@ def _read_text(con, path: Path) -> RawTable:
     table = load_rows(con, rows, find_header_row(rows))
     table.encoding, table.delimiter = encoding, delim
     return table
+
+
+def _head_sample(path: Path) -> bytes:
+    """The first 64 KiB of a text file, or more until they hold the lines the header is
+    looked for in (a header of thousands of columns is longer than 64 KiB), up to 16 MiB."""
+    with open(path, "rb") as handle:
+        sample = handle.read(FAST_PATH_BYTES)
+        while (sample.count(b"\n") <= HEADER_SEARCH_ROWS and len(sample) < MAX_SAMPLE_BYTES
+               and (more := handle.read(len(sample)))):
+            sample += more
+    return sample
 
 
 def _plain_utf8(sample: bytes) -> bool:

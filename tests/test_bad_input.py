@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import struct
+import subprocess
+import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from pipelines.db import connect
 from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
 from pipelines.ingest import ingest_file
 from pipelines.workbooks import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
 from tests.conftest import write_xlsx
+
+REPO = Path(__file__).resolve().parents[1]
 
 GOOD = ("Company,Job Title,Date Applied,Status\n"
         "Acme,Analyst,2025-01-06,Rejected\n"
@@ -237,3 +245,71 @@ def test_good_file_still_loads_after_refusals(loaded, tmp_path):
     report = ingest_file(loaded, more)
     assert (report.applications_loaded, report.applications_new) == (1, 1)
     assert loaded.execute("SELECT count(*) FROM applications").fetchall() == [(3,)]
+
+
+# --- bounded time and memory, in a child process --------------------------------------------
+
+MAX_SECONDS, MAX_MEMORY_MB = 60, 1536
+
+
+def _wide_csv(folder: Path) -> Path:
+    """10,000 named columns: four that a tracker has, then 9,996 of notes."""
+    path = folder / "wide.csv"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(",".join(["Company", "Job Title", "Date Applied", "Status"] +
+                              [f"Extra {c}" for c in range(4, 10_000)]) + "\n")
+        for r in range(20):
+            handle.write(",".join([f"Company {r}", "Analyst", f"2025-01-{r + 1:02d}", "Rejected"]
+                                  + [f"note {r}.{c}" for c in range(4, 10_000)]) + "\n")
+    return path
+
+
+def run_bounded(db: Path, path: Path) -> tuple[int, str, str, float, float]:
+    """`python -m pipelines.cli ingest --db DB FILE` in a child process: exit code, stdout,
+    stderr, seconds and peak memory in MB (killed after twice the time allowed)."""
+    out, err = db.with_suffix(".out"), db.with_suffix(".err")
+    start = time.monotonic()
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        child = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", "--db",
+                                  str(db), str(path)], cwd=REPO, stdout=stdout, stderr=stderr)
+        timer = threading.Timer(2 * MAX_SECONDS, child.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            timer.cancel()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return (child.returncode, out.read_text("utf-8"), err.read_text("utf-8"),
+            time.monotonic() - start, usage.ru_maxrss / 1024)
+
+
+BOUNDED = [
+    # id, builder, exit code, a query and its answer after
+    ("zip bomb by ratio", _zip_bomb_ratio, 2, None, None),
+    ("zip bomb by declared size", _zip_bomb_declared, 2, None, None),
+    ("10,000 columns", _wide_csv, 0,
+     "SELECT len(columns), applications_new FROM imports WHERE import_id = 2", [(10_000, 20)]),
+]
+
+
+@pytest.mark.parametrize(("build", "code", "query", "answer"), [case[1:] for case in BOUNDED],
+                         ids=[case[0] for case in BOUNDED])
+def test_bad_input_takes_bounded_time_and_memory(tmp_path, build, code, query, answer):
+    """Run as a program, the file is refused in one line or imported within a minute and
+    1.5 GB of memory; a refusal leaves the database as it was."""
+    db = tmp_path / "bounded.duckdb"
+    with connect(db) as con:
+        ingest_file(con, _bytes("good.csv", GOOD.encode())(tmp_path))
+        before = snapshot(con)
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    path = build(folder)
+    got, out, err, seconds, memory = run_bounded(db, path)
+    assert seconds < MAX_SECONDS and memory < MAX_MEMORY_MB, (seconds, memory)
+    assert got == code, err
+    with connect(db) as con:
+        if code:
+            assert err.count("\n") == 1 and err.startswith(f"silverlining: {path.name}: "), err
+            assert out == "" and snapshot(con) == before
+        else:
+            assert err == "" and con.execute(query).fetchall() == answer

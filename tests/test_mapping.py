@@ -14,7 +14,7 @@ from pipelines.mapping import (
     parse_overrides,
     propose_mapping,
 )
-from pipelines.profile import _profile
+from pipelines.profile import profile_values
 
 SYNONYMS = Path(__file__).resolve().parents[1] / "pipelines" / "synonyms.csv"
 
@@ -59,7 +59,7 @@ def _rows() -> list[tuple[str, str]]:
 
 def mapped(columns: dict[str, list[str]], overrides: dict[str, str] | None = None):
     """propose_mapping over columns given as {name: values}, profiled as the pipeline does."""
-    profiles = {name: _profile(values) for name, values in columns.items()}
+    profiles = profile_values(columns)
     return propose_mapping(list(columns), profiles, overrides)
 
 
