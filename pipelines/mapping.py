@@ -58,17 +58,19 @@ def synonyms() -> dict[str, tuple[str, int]]:
 
 def header_score(cells: list) -> float:
     """How much a row reads like a tracker's header: one point per distinct known field,
-    half a point per column named like a stage."""
-    found, stages = set(), 0
+    half a point per distinct name of a stage (a data row of ticks, 'x' in every stage
+    column, names one)."""
+    found, stages = set(), set()
     for cell in cells:
         if cell is None or len(str(cell)) > 60:
             continue
-        hit = synonyms().get(normalize_header(cell))
+        name = normalize_header(cell)
+        hit = synonyms().get(name)
         if hit and hit[0] != IGNORE:
             found.add(hit[0])
-        elif classify_status(cell)[2]:
-            stages += 1
-    return len(found) + stages / 2 if len(found) + stages >= 2 else 0.0
+        elif name not in stages and classify_status(cell)[2]:
+            stages.add(name)
+    return len(found) + len(stages) / 2 if len(found) + len(stages) >= 2 else 0.0
 
 
 @dataclass

@@ -292,6 +292,14 @@ def test_header_score_prefers_the_header_row_to_the_title_row():
     assert header == 4 and title == 0 and data == 0
 
 
+def test_header_score_prefers_the_header_to_a_row_of_ticks():
+    """A header outscores a data row that ticks hundreds of stage columns ('x' in each): the
+    ticks name one stage, not three hundred."""
+    header = ["Company", "Job Title", "Status"] + [f"Extra {i}" for i in range(300)]
+    ticks = ["Acme", "Analyst", "Rejected"] + ["x"] * 300
+    assert header_score(header) == 3 and header_score(ticks) < 3
+
+
 def test_header_score_prefers_a_transition_header_to_its_first_row():
     """A 'Company, From, To' header outscores its first data row ('Acme, Applied, Interview')."""
     assert header_score(["Company", "From", "To"]) > header_score(["Acme", "Applied",
