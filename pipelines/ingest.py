@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.db import first_row
-from pipelines.errors import IngestError, MappingError, NoApplications
+from pipelines.errors import IngestError, MappingError, NoApplications, listed
 from pipelines.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, stage, transition_columns
 from pipelines.load import pack_file, write_import
 from pipelines.mapping import normalize_header, propose_mapping
@@ -246,7 +246,7 @@ def _require_identity(columns: list[str], mapping, layout: str) -> None:
     raise MappingError(
         "no column says which company or job each row is about.",
         hint="Name one with --map 'Column=company' (or =job_title). The columns are: " +
-             ", ".join(map(repr, columns)) + ".")
+             listed(columns) + ".")
 
 
 _DAY_FIRST_WORDS = {"firma", "empresa", "entreprise", "poste", "cargo", "vaga", "datum", "fecha",

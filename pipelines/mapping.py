@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from pipelines.errors import MappingError
+from pipelines.errors import MappingError, listed
 from pipelines.normalize.statuses import classify_status, fold
 
 FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_history",
@@ -246,7 +246,7 @@ def _check_overrides(columns: list[str], overrides: dict[str, str]) -> dict[str,
         real = column if column in columns else by_fold.get(normalize_header(column))
         if real is None:
             raise MappingError(f"--map names a column {column!r} that the file does not have.",
-                               hint=f"The columns are: {', '.join(map(repr, columns))}.")
+                               hint=f"The columns are: {listed(columns)}.")
         if fld not in FIELDS and fld != IGNORE and not re.fullmatch(
                 r"(stage:(applied|screen|interview|final|offer)|"
                 r"outcome:(rejected|no_response|withdrawn|offer))", fld):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from pipelines.errors import NoApplications, UnreadableFile
+from pipelines.errors import NoApplications, UnreadableFile, listed
 from pipelines.mapping import header_score
 from pipelines.rawtable import HEADER_SEARCH_ROWS, RawTable, find_header_row, load_columns
 
@@ -133,7 +133,7 @@ def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
     if sheet is not None:
         if sheet not in names:
             raise UnreadableFile(f"there is no sheet named {sheet!r}.", file=path.name,
-                                 hint=f"The sheets are: {', '.join(map(repr, names))}.")
+                                 hint=f"The sheets are: {listed(names)}.")
         candidates = [sheet]
     else:
         candidates = names
@@ -148,8 +148,8 @@ def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
     score, name, values, header = best
     if header is None or score <= 0:
         raise NoApplications("no sheet holds a table of applications.", file=path.name,
-                             hint=f"The sheets are: {', '.join(map(repr, names))}; name one with "
-                                  "--sheet if it holds your applications.")
+                             hint=f"The sheets are: {listed(names)}; name one with --sheet "
+                                  "if it holds your applications.")
     return load_columns(con, _columns(values, header), header, sheet=name, sheets=names)
 
 

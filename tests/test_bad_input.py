@@ -19,6 +19,7 @@ import pytest
 from pipelines.db import connect
 from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
 from pipelines.ingest import ingest_file
+from pipelines.report import format_report
 from pipelines.workbooks import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
 from tests.conftest import write_xlsx
 
@@ -158,6 +159,10 @@ BAD_INPUTS = [
     ("no company or title column",
      _bytes("t.csv", b"Date Applied,Status,Notes\n2025-01-06,Rejected,x\n2025-01-07,Applied,y\n"),
      None, MappingError, "which company or job"),
+    ("500 columns and no company or title",
+     _bytes("t.csv", ",".join(["Date Applied", "Status"] + [f"Note {i}" for i in range(498)])
+            .encode() + b"\n2025-01-06,Rejected" + b"," * 498 + b"\n"),
+     None, MappingError, "'Note 17' and 480 more."),
     ("companies without status or dates",
      _bytes("t.csv", b"Company,Website,Industry\nAcme,acme.com,Retail\nGlobex,globex.com,Energy\n"),
      None, NoApplications, "list of companies"),
@@ -245,6 +250,16 @@ def test_good_file_still_loads_after_refusals(loaded, tmp_path):
     report = ingest_file(loaded, more)
     assert (report.applications_loaded, report.applications_new) == (1, 1)
     assert loaded.execute("SELECT count(*) FROM applications").fetchall() == [(3,)]
+
+
+def test_report_lists_twenty_unused_columns_then_how_many_more(loaded, tmp_path):
+    """The report of a file of 500 columns names 20 it did not use, then how many more."""
+    header = ["Company", "Job Title", "Status"] + [f"Note {i}" for i in range(497)]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(header) + "\nHooli,Analyst,Applied" + ",n" * 497 + "\n")
+    unused = next(line for line in format_report(ingest_file(loaded, path)).splitlines()
+                  if "unmapped columns" in line)
+    assert unused.endswith("'Note 20' and 476 more") and len(unused) < 400  # 'Note 0': notes
 
 
 # --- bounded time and memory, in a child process --------------------------------------------
