@@ -25,6 +25,7 @@ from pipelines.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, stage, trans
 from pipelines.load import pack_file, write_import
 from pipelines.mapping import normalize_header, propose_mapping
 from pipelines.profile import distinct_values, profile_columns
+from pipelines.rawtable import MAX_CELL_CHARS
 from pipelines.readers import check_readable, read_file
 
 # What an import needs only after reading the file: pandas, numpy and the modules built on
@@ -168,6 +169,10 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
                           mapping=mapping.as_dict(), unmapped_columns=mapping.unmapped,
                           rows_read=raw.rows_read, encoding=raw.encoding,
                           delimiter=raw.delimiter)
+    if raw.rows_cut:
+        report.warnings.append(
+            f"{raw.rows_cut:,} row{'s' if raw.rows_cut > 1 else ''} held a cell longer than "
+            f"{MAX_CELL_CHARS:,} characters (what a spreadsheet cell holds), cut there.")
     report.sample = [list(r) for r in con.execute(
         "SELECT * EXCLUDE (source_row) FROM _raw_head LIMIT 20").fetchall()]
     remember = (lambda: _save(con, key, {**saved_overrides, **overrides},

@@ -19,6 +19,7 @@ import pytest
 from pipelines.db import connect
 from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
 from pipelines.ingest import ingest_file
+from pipelines.rawtable import MAX_CELL_CHARS
 from pipelines.report import format_report
 from pipelines.workbooks import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
 from tests.conftest import write_xlsx
@@ -279,6 +280,15 @@ def _wide_csv(folder: Path) -> Path:
     return path
 
 
+def _big_cell_csv(folder: Path) -> Path:
+    """A 5 MB feedback cell (words the theme rules look for, no sentence ends)."""
+    feedback = ("not enough leadership experience rejected after the final round " * 80_000)
+    text = ("Company,Job Title,Date Applied,Status,Feedback\n"
+            f'Hooli,Analyst,2025-01-06,Rejected,"{feedback[:5 << 20]}"\n'
+            "Initech,Engineer,2025-01-10,Interview,short\n")
+    return _bytes("big.csv", text.encode())(folder)
+
+
 def run_bounded(db: Path, path: Path) -> tuple[int, str, str, float, float]:
     """`python -m pipelines.cli ingest --db DB FILE` in a child process: exit code, stdout,
     stderr, seconds and peak memory in MB (killed after twice the time allowed)."""
@@ -304,6 +314,9 @@ BOUNDED = [
     ("zip bomb by declared size", _zip_bomb_declared, 2, None, None),
     ("10,000 columns", _wide_csv, 0,
      "SELECT len(columns), applications_new FROM imports WHERE import_id = 2", [(10_000, 20)]),
+    ("a 5 MB cell", _big_cell_csv, 0,
+     "SELECT company, length(feedback) FROM applications WHERE first_import_id = 2 ORDER BY 1",
+     [("Hooli", MAX_CELL_CHARS), ("Initech", 5)]),
 ]
 
 
