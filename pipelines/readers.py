@@ -3,7 +3,8 @@
 One job: open a CSV/TSV or a spreadsheet and leave its rows in the view ``_raw`` (see
 ``pipelines.rawtable``). This module tells formats apart, refuses what is not a table, and
 reads text files (encoding, delimiter, DuckDB's parallel reader for large UTF-8 files);
-``pipelines.workbooks`` reads spreadsheets.
+``pipelines.workbooks`` reads spreadsheets, ``pipelines.webpages`` the tables of
+spreadsheets saved as web pages.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import duckdb
 
 from pipelines.errors import NoApplications, UnreadableFile
 from pipelines.rawtable import HEADER_SEARCH_ROWS, RawTable, find_header_row, finish_raw, load_rows
+from pipelines.webpages import is_web_page, read_web_page
 from pipelines.workbooks import RESAVE, read_workbook
 
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -32,7 +34,8 @@ _TEXT_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1254", "latin_1", "iso8859_1
 
 def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
               sheet: str | None = None) -> RawTable:
-    """Read ``path`` into the temp table ``_raw`` and describe it.
+    """Read ``path`` (a text table, a workbook, or a web page holding a table) into the temp
+    table ``_raw`` and describe it.
 
     Raises UnreadableFile for empty, corrupt, encrypted, binary or oversized input and
     NoApplications when no table with data rows is found.
@@ -44,9 +47,14 @@ def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
         raise UnreadableFile("the file is empty.", file=name,
                              hint="Export the tracker again and import the new file.")
     with open(path, "rb") as handle:
-        head = handle.read(8)
+        head = handle.read(4096)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return read_workbook(con, path, sheet)
+    if is_web_page(head):
+        text, encoding = decode_bytes(path.read_bytes(), name)
+        table = read_web_page(con, text, name, sheet)
+        table.encoding = encoding
+        return table
     if path.suffix.lower() in SPREADSHEET_EXTENSIONS:
         raise UnreadableFile(f"this is not a valid {path.suffix} workbook (it may be damaged).",
                              file=name, hint=RESAVE)

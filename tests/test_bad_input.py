@@ -138,6 +138,43 @@ def _pivot_count_of_title_xlsx(folder: Path) -> Path:
         ["Interview", 2], ["Grand Total", 17]]})
 
 
+def _web_page(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
+    """What Excel writes with "Save as Web Page" (and many web apps as their .xls export):
+    Office markup, a style sheet, then the sheet as one <table>."""
+    cells = "\n".join("  <tr height=20 style='height:15.0pt'>\n" + "".join(
+        f"   <td class=xl65 style='height:15.0pt'>{cell}</td>\n" for cell in row) + "  </tr>"
+                      for row in rows)
+    return f"""<html xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns="http://www.w3.org/TR/REC-html40">
+<head>
+<meta http-equiv=Content-Type content="text/html; charset={encoding}">
+<meta name=ProgId content=Excel.Sheet>
+<style>
+<!--table {{mso-displayed-decimal-separator:"\\.";}}
+td {{padding-top:1px; mso-number-format:General;}}
+-->
+</style>
+<!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets><x:ExcelWorksheet>
+<x:Name>Applications</x:Name></x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook>
+</xml><![endif]-->
+</head>
+<body link="#0563C1" vlink="#954F72">
+<table border=0 cellpadding=0 cellspacing=0 width=256 style='border-collapse:collapse'>
+ <col width=64 span=4 style='width:48pt'>
+{cells}
+ <![if supportMisalignedColumns]>
+ <tr height=0 style='display:none'><td width=64 style='width:48pt'></td></tr>
+ <![endif]>
+</table>
+</body>
+</html>
+""".encode(encoding)
+
+
+PAGE_WITHOUT_TABLE = (b"<!DOCTYPE html>\n<html><head><title>Job tracker</title></head><body>"
+                      b"<h1>My applications</h1><p>Acme, Analyst, rejected.</p></body></html>")
+PAGE_OF_LINKS = (b"<html><body><table><tr><td><a href='/'>Home</a></td><td>About</td>"
+                 b"<td>Contact</td></tr></table></body></html>")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 8
 PDF = (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\n"
        + bytes(range(256)) * 8)
@@ -186,6 +223,10 @@ BAD_INPUTS = [
     ("header only with a map",
      _bytes("t.csv", b"Company,Gig,Date Applied,Status\r\n"), {"Gig": "job_title"},
      NoApplications, "no data rows"),
+    ("web page without a table saved as .xls", _bytes("t.xls", PAGE_WITHOUT_TABLE), None,
+     UnreadableFile, "web page (HTML) with no table"),
+    ("web page whose table is not applications", _bytes("t.xls", PAGE_OF_LINKS), None,
+     NoApplications, "no table holds a table of applications"),
 ]
 
 
@@ -261,6 +302,56 @@ def test_report_lists_twenty_unused_columns_then_how_many_more(loaded, tmp_path)
     unused = next(line for line in format_report(ingest_file(loaded, path)).splitlines()
                   if "unmapped columns" in line)
     assert unused.endswith("'Note 20' and 476 more") and len(unused) < 400  # 'Note 0': notes
+
+
+# --- awkward files that are imported, with their text as written -------------------------------
+
+def _web_page_xls(folder: Path) -> Path:
+    """A tracker saved as a web page named .xls, in Windows-1252, with entities, a
+    non-breaking space and a line break in cells."""
+    rows = [["Company", "Job Title", "Date Applied", "Status"],
+            ["M&uuml;ller GmbH", "Data&nbsp;Analyst", "2025-01-06",
+             "Rejected<br>after phone screen"],
+            ["Société Générale", "Engineer", "2025-01-10", "Interview"],
+            ["", "", "", ""]]
+    return _bytes("tracker.xls", _web_page(rows, "windows-1252"))(folder)
+
+
+IMPORTED = [
+    # id, builder, overrides, columns read back, the rows stored (ordered)
+    ("web page saved as .xls", _web_page_xls, None,
+     "company, job_title, status_raw, stage_reached, outcome",
+     [("Müller GmbH", "Data Analyst", "Rejected\nafter phone screen", "screen", "rejected"),
+      ("Société Générale", "Engineer", "Interview", "interview", "active")]),
+]
+
+
+def imported_rows(con, import_id: int, columns: str) -> list[tuple]:
+    """``columns`` of the applications one import described, in order."""
+    return con.execute(
+        f"SELECT {columns} FROM applications WHERE application_id IN "
+        f"(SELECT application_id FROM application_sources WHERE import_id = ?) ORDER BY ALL",
+        [import_id]).fetchall()
+
+
+def first_import(con) -> tuple[list, list]:
+    """The fixture's import: its record and its applications as stored."""
+    return (con.execute("SELECT * FROM imports WHERE import_id = 1").fetchall(),
+            con.execute("SELECT * FROM applications WHERE first_import_id = 1 "
+                        "ORDER BY ALL").fetchall())
+
+
+@pytest.mark.parametrize(("build", "overrides", "columns", "expected"),
+                         [case[1:] for case in IMPORTED], ids=[case[0] for case in IMPORTED])
+def test_awkward_file_is_imported_as_written(loaded, tmp_path, build, overrides, columns,
+                                             expected):
+    """Imported with every character as written (errors as empty cells), and the earlier
+    import and every table left as they were."""
+    earlier, tables = first_import(loaded), set(snapshot(loaded))
+    report = ingest_file(loaded, build(tmp_path), overrides=overrides)
+    assert imported_rows(loaded, report.import_id, columns) == expected
+    assert first_import(loaded) == earlier
+    assert set(snapshot(loaded)) == tables
 
 
 # --- bounded time and memory, in a child process --------------------------------------------
