@@ -22,6 +22,7 @@ from pipelines.errors import IngestError
 from pipelines.ingest import ingest_file, warm_imports
 from pipelines.layouts import LAYOUTS
 from pipelines.mapping import parse_overrides
+from pipelines.readers import MAX_FILE_MB
 from pipelines.report import format_report
 
 _DATE_ORDERS = {"dmy": True, "mdy": False, None: None}
@@ -135,11 +136,13 @@ def _report(args: argparse.Namespace) -> int:
 
 def streamlit_command(port: int) -> list[str]:
     """The command that serves the dashboard: on 127.0.0.1 only, usage statistics off, no
-    developer controls in the toolbar, and headless (Streamlit's own first-run e-mail prompt
-    and browser opening are skipped; ``run`` opens the browser itself)."""
+    developer controls in the toolbar, uploads no larger than an import takes, and headless
+    (Streamlit's own first-run e-mail prompt and browser opening are skipped; ``run`` opens
+    the browser itself)."""
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
     return [sys.executable, "-m", "streamlit", "run", str(app),
             "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--server.maxUploadSize", str(MAX_FILE_MB),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--client.toolbarMode", "minimal", "--global.developmentMode", "false",
             "--server.runOnSave", "false", "--server.fileWatcherType", "none",

@@ -1,10 +1,10 @@
 """Files → a raw table of text cells in DuckDB.
 
 One job: open a CSV/TSV or a spreadsheet and leave its rows in the view ``_raw`` (see
-``pipelines.rawtable``). This module tells formats apart, refuses what is not a table, and
-reads text files (encoding, delimiter, DuckDB's parallel reader for large UTF-8 files);
-``pipelines.workbooks`` reads spreadsheets, ``pipelines.webpages`` the tables of
-spreadsheets saved as web pages.
+``pipelines.rawtable``). This module tells formats apart, refuses what is not a table or is
+too large, and reads text files (encoding, delimiter, DuckDB's parallel reader for large
+UTF-8 files); ``pipelines.workbooks`` reads spreadsheets, ``pipelines.webpages`` the tables
+of spreadsheets saved as web pages.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from pipelines.webpages import is_web_page, read_web_page
 from pipelines.workbooks import RESAVE, read_workbook
 
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+# The largest file imported, in MiB (Streamlit's megabytes): the dashboard's upload limit too.
+# A million applications take 175 MB as CSV and 1.4 GB of memory to import.
+MAX_FILE_MB = 200
 csv.field_size_limit(1 << 30)  # a pasted job description can exceed the 128 KiB default
 FAST_PATH_BYTES = 1 << 16  # larger UTF-8 files are read by DuckDB
 MAX_SAMPLE_BYTES = 1 << 24  # the most read to find the header of a large file
@@ -46,6 +49,11 @@ def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
     if size == 0:
         raise UnreadableFile("the file is empty.", file=name,
                              hint="Export the tracker again and import the new file.")
+    if size > MAX_FILE_MB << 20:
+        raise UnreadableFile(f"the file is {size / (1 << 20):,.0f} MB, more than the "
+                             f"{MAX_FILE_MB} MB that can be imported.", file=name,
+                             hint="A tracker is rarely over a few MB: export only the sheet "
+                                  "that lists your applications, as CSV, and import that.")
     with open(path, "rb") as handle:
         head = handle.read(4096)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):

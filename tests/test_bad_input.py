@@ -20,6 +20,7 @@ from pipelines.db import connect
 from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
 from pipelines.ingest import ingest_file
 from pipelines.rawtable import MAX_CELL_CHARS
+from pipelines.readers import MAX_FILE_MB
 from pipelines.report import format_report
 from pipelines.workbooks import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
 from tests.conftest import write_xlsx
@@ -138,6 +139,17 @@ def _pivot_count_of_title_xlsx(folder: Path) -> Path:
         ["Interview", 2], ["Grand Total", 17]]})
 
 
+def _oversize(folder: Path) -> Path:
+    """A file of 5 GiB, over the upload limit, that takes no room on disk (sparse): reading
+    it would take more memory than the bounded test allows."""
+    path = folder / "huge.csv"
+    with open(path, "wb") as handle:
+        handle.write(GOOD.encode())
+        handle.truncate(5 << 30)
+    assert path.stat().st_size > MAX_FILE_MB << 20
+    return path
+
+
 def _web_page(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
     """What Excel writes with "Save as Web Page" (and many web apps as their .xls export):
     Office markup, a style sheet, then the sheet as one <table>."""
@@ -227,6 +239,8 @@ BAD_INPUTS = [
      UnreadableFile, "web page (HTML) with no table"),
     ("web page whose table is not applications", _bytes("t.xls", PAGE_OF_LINKS), None,
      NoApplications, "no table holds a table of applications"),
+    ("over the size limit", _oversize, None, UnreadableFile,
+     f"more than the {MAX_FILE_MB} MB that can be imported"),
 ]
 
 
@@ -403,6 +417,7 @@ BOUNDED = [
     # id, builder, exit code, a query and its answer after
     ("zip bomb by ratio", _zip_bomb_ratio, 2, None, None),
     ("zip bomb by declared size", _zip_bomb_declared, 2, None, None),
+    ("over the size limit", _oversize, 2, None, None),
     ("10,000 columns", _wide_csv, 0,
      "SELECT len(columns), applications_new FROM imports WHERE import_id = 2", [(10_000, 20)]),
     ("a 5 MB cell", _big_cell_csv, 0,
