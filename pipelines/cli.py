@@ -233,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("SILVERLINING_DEBUG"):
             raise
-        print(f"silverlining: unexpected error ({type(exc).__name__}: {exc}); nothing was "
+        said = " ".join(str(exc).split())  # one line, whatever the library wrote
+        print(f"silverlining: unexpected error ({type(exc).__name__}: {said}); nothing was "
               "imported from the file in progress. Run again with SILVERLINING_DEBUG=1 for "
               "details and please report it.", file=sys.stderr)
         return 1

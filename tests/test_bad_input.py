@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.cli import main
 from pipelines.db import connect
 from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
 from pipelines.ingest import ingest_file
@@ -447,3 +448,19 @@ def test_bad_input_takes_bounded_time_and_memory(tmp_path, build, code, query, a
             assert out == "" and snapshot(con) == before
         else:
             assert err == "" and con.execute(query).fetchall() == answer
+
+
+# --- the command line --------------------------------------------------------------------------
+
+def test_cli_says_an_unexpected_error_in_one_line(capsys, tmp_path, monkeypatch):
+    """An error the pipeline did not foresee, whose message runs over several lines (as
+    DuckDB's do), is still one stderr line, with exit code 1 and no traceback."""
+    def fail(*args, **kwargs):
+        raise RuntimeError("Binder Error: something\nLINE 1: SELECT ...\n        ^")
+
+    monkeypatch.setattr("pipelines.cli.ingest_file", fail)
+    path = _bytes("good.csv", GOOD.encode())(tmp_path)
+    code = main(["ingest", "--db", str(tmp_path / "cli.duckdb"), str(path)])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert err.count("\n") == 1 and "Binder Error: something LINE 1: SELECT ... ^" in err, err
