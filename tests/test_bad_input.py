@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
+import random
 import struct
 import subprocess
 import sys
@@ -188,6 +190,7 @@ PAGE_WITHOUT_TABLE = (b"<!DOCTYPE html>\n<html><head><title>Job tracker</title><
                       b"<h1>My applications</h1><p>Acme, Analyst, rejected.</p></body></html>")
 PAGE_OF_LINKS = (b"<html><body><table><tr><td><a href='/'>Home</a></td><td>About</td>"
                  b"<td>Contact</td></tr></table></body></html>")
+RANDOM = random.Random(8).randbytes(1 << 16)  # seeded: the same bytes on every run
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 8
 PDF = (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\n"
        + bytes(range(256)) * 8)
@@ -236,6 +239,10 @@ BAD_INPUTS = [
     ("header only with a map",
      _bytes("t.csv", b"Company,Gig,Date Applied,Status\r\n"), {"Gig": "job_title"},
      NoApplications, "no data rows"),
+    ("random bytes named .csv", _bytes("t.csv", RANDOM), None, UnreadableFile,
+     "not a text table"),
+    ("random bytes named .xlsx", _bytes("t.xlsx", RANDOM), None, UnreadableFile,
+     "not a valid .xlsx"),
     ("web page without a table saved as .xls", _bytes("t.xls", PAGE_WITHOUT_TABLE), None,
      UnreadableFile, "web page (HTML) with no table"),
     ("web page whose table is not applications", _bytes("t.xls", PAGE_OF_LINKS), None,
@@ -321,6 +328,23 @@ def test_report_lists_twenty_unused_columns_then_how_many_more(loaded, tmp_path)
 
 # --- awkward files that are imported, with their text as written -------------------------------
 
+TEXT_ROWS = [["Company", "Job Title", "Date Applied", "Status", "Salary"],
+             ["Müller GmbH", "“Lead” Data Analyst", "06.01.2025", "Rejected", "€55.000"],
+             ["Société Générale", "Ingénieur d’études", "10.01.2025", "Entretien",
+              "€60.000 – €65.000"]]
+TEXT_STORED = [("Müller GmbH", "“Lead” Data Analyst", "€55.000", 55000.0, "EUR", "rejected"),
+               ("Société Générale", "Ingénieur d’études", "€60.000 – €65.000", 60000.0, "EUR",
+                "active")]
+TEXT_COLUMNS = "company, job_title, salary_raw, salary_min, salary_currency, outcome"
+
+
+def _encoded(name: str, delimiter: str, encoding: str, bom: bytes = b""):
+    """The tracker as Excel saves text: 'Unicode text' is UTF-16 with tabs, a European CSV
+    is Windows-1252 with semicolons."""
+    text = "\r\n".join(delimiter.join(row) for row in TEXT_ROWS) + "\r\n"
+    return _bytes(name, bom + text.encode(encoding))
+
+
 def _web_page_xls(folder: Path) -> Path:
     """A tracker saved as a web page named .xls, in Windows-1252, with entities, a
     non-breaking space and a line break in cells."""
@@ -332,12 +356,81 @@ def _web_page_xls(folder: Path) -> Path:
     return _bytes("tracker.xls", _web_page(rows, "windows-1252"))(folder)
 
 
+def _formulas_xlsx(folder: Path) -> Path:
+    """Formula cells with their cached values, and the error values Excel shows (#N/A,
+    #REF!, #DIV/0!, #VALUE!) where a formula failed."""
+    import xlsxwriter
+
+    path = folder / "formulas.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Applications")
+    sheet.write_row(0, 0, ["Company", "Job Title", "Status", "Salary", "Location", "Notes",
+                           "Prep hours"])
+    sheet.write_formula(1, 0, '="Initech "&"Labs"', None, "Initech Labs")
+    sheet.write_row(1, 1, ["Analyst", "Rejected"])
+    sheet.write_formula(1, 3, "=NA()", None, "#N/A")
+    sheet.write_formula(1, 4, "=#REF!", None, "#REF!")
+    sheet.write_formula(1, 5, "=1/0", None, "#DIV/0!")
+    sheet.write_formula(1, 6, "=2+3", None, 5)
+    sheet.write_row(2, 0, ["Umbrella", "Engineer", "Interview"])
+    sheet.write_formula(2, 3, "=VLOOKUP(A3,Z:Z,2,FALSE)", None, "#N/A")
+    sheet.write_row(2, 4, ["Berlin"])
+    sheet.write_formula(2, 5, '=1+"a"', None, "#VALUE!")
+    workbook.close()
+    return path
+
+
+SQL_COMPANY = 'Company"; DROP TABLE applications; --'
+SQL_SHEET = "'; DELETE FROM imports; --"
+SQL_ROWS = [[SQL_COMPANY, "Job Title", "Status", "O'Brien's", "back\\slash", "semi;colon"],
+            ["O'Brien's Bakery", "Analyst \\ Ops", "Rejected", "x", "y", "z"],
+            ["Robert'); DROP TABLE imports;--", "Engineer", "Interview", "a", "b", "c"]]
+SQL_STORED = [("O'Brien's Bakery", "Analyst \\ Ops"),
+              ("Robert'); DROP TABLE imports;--", "Engineer")]
+
+
+def _sql_names_xlsx(folder: Path) -> Path:
+    """Column names, a sheet name and cells full of quotes, semicolons, backslashes and SQL.
+    Excel refuses a sheet name that starts with an apostrophe, but a workbook from elsewhere
+    can hold one: the name is written into the workbook's XML afterwards."""
+    source = write_xlsx(folder, "source.xlsx", {"PLACEHOLDER": SQL_ROWS})
+    path = folder / "names.xlsx"
+    escaped = SQL_SHEET.replace("'", "&apos;").encode()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"PLACEHOLDER", escaped)
+            out.writestr(info, data)
+    return path
+
+
+def _sql_names_csv(folder: Path) -> Path:
+    text = "\n".join(",".join('"' + cell.replace('"', '""') + '"' for cell in row)
+                     for row in SQL_ROWS) + "\n"
+    return _bytes("names.csv", text.encode())(folder)
+
+
 IMPORTED = [
     # id, builder, overrides, columns read back, the rows stored (ordered)
+    ("UTF-16 LE with BOM (Excel's Unicode text)",
+     _encoded("t.txt", "\t", "utf-16-le", b"\xff\xfe"), None, TEXT_COLUMNS, TEXT_STORED),
+    ("UTF-16 BE with BOM", _encoded("t.txt", "\t", "utf-16-be", b"\xfe\xff"), None,
+     TEXT_COLUMNS, TEXT_STORED),
+    ("Windows-1252 with semicolons", _encoded("t.csv", ";", "cp1252"), None, TEXT_COLUMNS,
+     TEXT_STORED),
     ("web page saved as .xls", _web_page_xls, None,
      "company, job_title, status_raw, stage_reached, outcome",
      [("Müller GmbH", "Data Analyst", "Rejected\nafter phone screen", "screen", "rejected"),
       ("Société Générale", "Engineer", "Interview", "interview", "active")]),
+    ("formulas and error values", _formulas_xlsx, None,
+     "company, job_title, salary_raw, location, notes, prep_hours",
+     [("Initech Labs", "Analyst", None, None, None, 5.0),
+      ("Umbrella", "Engineer", None, "Berlin", None, None)]),
+    ("SQL in the sheet and column names", _sql_names_xlsx, {SQL_COMPANY: "company"},
+     "company, job_title", SQL_STORED),
+    ("SQL in CSV column names", _sql_names_csv, {SQL_COMPANY: "company"}, "company, job_title",
+     SQL_STORED),
 ]
 
 
@@ -367,6 +460,28 @@ def test_awkward_file_is_imported_as_written(loaded, tmp_path, build, overrides,
     assert imported_rows(loaded, report.import_id, columns) == expected
     assert first_import(loaded) == earlier
     assert set(snapshot(loaded)) == tables
+
+
+def test_sql_in_names_is_stored_as_text(loaded, tmp_path):
+    """A sheet name and column names holding SQL are stored and remembered as plain text."""
+    report = ingest_file(loaded, _sql_names_xlsx(tmp_path), overrides={SQL_COMPANY: "company"})
+    assert report.sheet == SQL_SHEET
+    assert loaded.execute("SELECT sheet, columns FROM imports WHERE import_id = ?",
+                          [report.import_id]).fetchall() == [(SQL_SHEET, SQL_ROWS[0])]
+    remembered = loaded.execute("SELECT overrides::VARCHAR FROM saved_mappings").fetchall()
+    assert [json.loads(text) for (text,) in remembered] == [{SQL_COMPANY: "company"}]
+
+
+def test_a_cell_longer_than_a_spreadsheet_holds_is_cut_and_reported(loaded, tmp_path):
+    """A 40,000-character note is stored cut to 32,767 characters, and the report says so."""
+    path = tmp_path / "long.csv"
+    path.write_text("Company,Job Title,Status,Notes\n"
+                    f"Hooli,Analyst,Applied,{'a' * 40_000}\nInitech,Engineer,Applied,b\n")
+    report = ingest_file(loaded, path)
+    assert imported_rows(loaded, report.import_id, "company, length(notes)") == [
+        ("Hooli", MAX_CELL_CHARS), ("Initech", 1)]
+    assert f"1 row held a cell longer than {MAX_CELL_CHARS:,} characters" in " ".join(
+        report.warnings)
 
 
 # --- bounded time and memory, in a child process --------------------------------------------
