@@ -567,6 +567,33 @@ def test_bad_input_takes_bounded_time_and_memory(tmp_path, build, code, query, a
 
 # --- the command line --------------------------------------------------------------------------
 
+def db_snapshot(db: Path) -> dict:
+    with connect(db) as con:
+        return snapshot(con)
+
+
+@pytest.mark.parametrize(("build", "overrides", "expected", "words"),
+                         [case[1:] for case in BAD_INPUTS], ids=[case[0] for case in BAD_INPUTS])
+def test_cli_refuses_bad_input_in_one_line(capsys, tmp_path, build, overrides, expected, words):
+    """`silverlining ingest` exits 2 with exactly one stderr line naming the file and what is
+    wrong, prints nothing else, and leaves the database as it was."""
+    db = tmp_path / "cli.duckdb"
+    assert main(["ingest", "--db", str(db), str(_bytes("good.csv", GOOD.encode())(tmp_path))]) == 0
+    capsys.readouterr()
+    before = db_snapshot(db)
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    path = build(folder)
+    maps = [arg for column, fld in (overrides or {}).items()
+            for arg in ("--map", f"{column}={fld}")]
+    code = main(["ingest", "--db", str(db), *maps, str(path)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith(f"silverlining: {path.name}: "), err
+    assert words in err
+    assert db_snapshot(db) == before
+
+
 def test_cli_says_an_unexpected_error_in_one_line(capsys, tmp_path, monkeypatch):
     """An error the pipeline did not foresee, whose message runs over several lines (as
     DuckDB's do), is still one stderr line, with exit code 1 and no traceback."""
