@@ -606,3 +606,42 @@ def test_cli_says_an_unexpected_error_in_one_line(capsys, tmp_path, monkeypatch)
     _, err = capsys.readouterr()
     assert code == 1
     assert err.count("\n") == 1 and "Binder Error: something LINE 1: SELECT ... ^" in err, err
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+APP_UPLOADS = ["empty file", "header only", "png renamed .csv", "random bytes named .csv",
+               "random bytes named .xlsx", "web page without a table saved as .xls",
+               "truncated xlsx", "encrypted xlsx", "zip bomb by declared size",
+               "pivot of statuses"]
+
+
+def test_import_page_shows_one_error_per_bad_upload(tmp_path, monkeypatch):
+    """Bad files dropped together on the Import page get one error message each, naming the
+    file and what is wrong; nothing raises, the database is unchanged, and the uploader takes
+    no file larger than an import does."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SILVERLINING_DB", str(tmp_path / "app.duckdb"))
+    cases = {case[0]: case for case in BAD_INPUTS}
+    uploads, words = [], {}
+    for number, case in enumerate(APP_UPLOADS):
+        folder = tmp_path / f"bad{number}"
+        folder.mkdir()
+        path = cases[case][1](folder)
+        name = f"{number} {path.name}"  # each upload named apart
+        uploads.append((name, path.read_bytes(), "application/octet-stream"))
+        words[name] = cases[case][4]
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=30)
+    at.run()
+    at.switch_page("views/import_data.py").run()
+    assert at.file_uploader[0].proto.max_upload_size_mb == MAX_FILE_MB
+    before = db_snapshot(tmp_path / "app.duckdb")
+    at.file_uploader[0].set_value(uploads).run()
+    assert not at.exception, at.exception
+    errors = [error.value for error in at.error]
+    assert len(errors) == len(uploads), errors
+    for name, said in words.items():
+        mine = [error for error in errors if f"{name}: " in error]
+        assert len(mine) == 1 and said in mine[0], (name, errors)
+    assert db_snapshot(tmp_path / "app.duckdb") == before
