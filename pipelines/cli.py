@@ -24,6 +24,7 @@ from pipelines.errors import IngestError
 from pipelines.ingest import ingest_file, warm_imports
 from pipelines.layouts import LAYOUTS
 from pipelines.mapping import parse_overrides
+from pipelines.readers import MAX_FILE_MB
 from pipelines.report import format_report
 
 _DATE_ORDERS = {"dmy": True, "mdy": False, None: None}
@@ -160,13 +161,15 @@ def _report(args: argparse.Namespace) -> int:
 def streamlit_command(port: int, address: str = LOOPBACK) -> list[str]:
     """The command that serves the dashboard (dashboard/serve.py: app.py behind the password
     gate) on ``address``, with usage statistics, the agent API and static serving off, no
-    developer controls in the toolbar, and headless (Streamlit's own first-run e-mail prompt
-    and browser opening are skipped; ``run`` opens the browser itself). On a loopback
+    developer controls in the toolbar, uploads no larger than an import takes, and headless
+    (Streamlit's own first-run e-mail prompt and browser opening are skipped; ``run`` opens
+    the browser itself). On a loopback
     address only Host names of this computer are served, so a web page that rebinds its own
     name to 127.0.0.1 (DNS rebinding) cannot read the dashboard."""
     app = Path(__file__).resolve().parents[1] / "dashboard" / "serve.py"
     command = [sys.executable, "-m", "streamlit", "run", str(app),
                "--server.address", address, "--server.port", str(port),
+               "--server.maxUploadSize", str(MAX_FILE_MB),
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--client.toolbarMode", "minimal", "--global.developmentMode", "false",
                "--server.runOnSave", "false", "--server.fileWatcherType", "none",
@@ -335,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("SILVERLINING_DEBUG"):
             raise
-        print(f"silverlining: unexpected error ({type(exc).__name__}: {exc}); nothing was "
+        said = " ".join(str(exc).split())  # one line, whatever the library wrote
+        print(f"silverlining: unexpected error ({type(exc).__name__}: {said}); nothing was "
               "imported from the file in progress. Run again with SILVERLINING_DEBUG=1 for "
               "details and please report it.", file=sys.stderr)
         return 1

@@ -39,3 +39,10 @@ class NoApplications(IngestError):
 
 class MappingError(IngestError):
     """The columns cannot be mapped onto the canonical fields, or an override is wrong."""
+
+
+def listed(names: list[str], most: int = 20) -> str:
+    """Names quoted and joined for a message: the first ``most``, then how many more (a
+    table can have thousands of columns)."""
+    shown = ", ".join(map(repr, names[:most]))
+    return shown + (f" and {len(names) - most:,} more" if len(names) > most else "")

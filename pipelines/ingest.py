@@ -20,11 +20,12 @@ from pathlib import Path
 import duckdb
 
 from pipelines.db import first_row
-from pipelines.errors import IngestError, MappingError, NoApplications
+from pipelines.errors import IngestError, MappingError, NoApplications, listed
 from pipelines.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, stage, transition_columns
 from pipelines.load import pack_file, write_import
 from pipelines.mapping import normalize_header, propose_mapping
 from pipelines.profile import distinct_values, profile_columns
+from pipelines.rawtable import MAX_CELL_CHARS
 from pipelines.readers import check_readable, read_file
 
 # What an import needs only after reading the file: pandas, numpy and the modules built on
@@ -168,6 +169,10 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
                           mapping=mapping.as_dict(), unmapped_columns=mapping.unmapped,
                           rows_read=raw.rows_read, encoding=raw.encoding,
                           delimiter=raw.delimiter)
+    if raw.rows_cut:
+        report.warnings.append(
+            f"{raw.rows_cut:,} row{'s' if raw.rows_cut > 1 else ''} held a cell longer than "
+            f"{MAX_CELL_CHARS:,} characters (what a spreadsheet cell holds), cut there.")
     report.sample = [list(r) for r in con.execute(
         "SELECT * EXCLUDE (source_row) FROM _raw_head LIMIT 20").fetchall()]
     remember = (lambda: _save(con, key, {**saved_overrides, **overrides},
@@ -249,7 +254,7 @@ def _require_identity(columns: list[str], mapping, layout: str) -> None:
     raise MappingError(
         "no column says which company or job each row is about.",
         hint="Name one with --map 'Column=company' (or =job_title). The columns are: " +
-             ", ".join(map(repr, columns)) + ".")
+             listed(columns) + ".")
 
 
 _DAY_FIRST_WORDS = {"firma", "empresa", "entreprise", "poste", "cargo", "vaga", "datum", "fecha",

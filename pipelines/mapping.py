@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from pipelines.errors import MappingError
+from pipelines.errors import MappingError, listed
 from pipelines.normalize.statuses import classify_status, fold
 
 FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_history",
@@ -58,17 +58,19 @@ def synonyms() -> dict[str, tuple[str, int]]:
 
 def header_score(cells: list) -> float:
     """How much a row reads like a tracker's header: one point per distinct known field,
-    half a point per column named like a stage."""
-    found, stages = set(), 0
+    half a point per distinct name of a stage (a data row of ticks, 'x' in every stage
+    column, names one)."""
+    found, stages = set(), set()
     for cell in cells:
         if cell is None or len(str(cell)) > 60:
             continue
-        hit = synonyms().get(normalize_header(cell))
+        name = normalize_header(cell)
+        hit = synonyms().get(name)
         if hit and hit[0] != IGNORE:
             found.add(hit[0])
-        elif classify_status(cell)[2]:
-            stages += 1
-    return len(found) + stages / 2 if len(found) + stages >= 2 else 0.0
+        elif name not in stages and classify_status(cell)[2]:
+            stages.add(name)
+    return len(found) + len(stages) / 2 if len(found) + len(stages) >= 2 else 0.0
 
 
 @dataclass
@@ -244,7 +246,7 @@ def _check_overrides(columns: list[str], overrides: dict[str, str]) -> dict[str,
         real = column if column in columns else by_fold.get(normalize_header(column))
         if real is None:
             raise MappingError(f"--map names a column {column!r} that the file does not have.",
-                               hint=f"The columns are: {', '.join(map(repr, columns))}.")
+                               hint=f"The columns are: {listed(columns)}.")
         if fld not in FIELDS and fld != IGNORE and not re.fullmatch(
                 r"(stage:(applied|screen|interview|final|offer)|"
                 r"outcome:(rejected|no_response|withdrawn|offer))", fld):

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from pipelines.mapping import header_score
 
 HEADER_SEARCH_ROWS = 30
+# A spreadsheet cell holds at most 32,767 characters; longer text (only a text file can hold
+# it) is cut there, so that no cell makes reading statuses, titles or feedback take minutes.
+MAX_CELL_CHARS = 32_767
+HEADER_SEARCH_CELLS = 1_000  # of each row: what a header names lies in its first columns
 _TOTAL_WORDS = r"\b(grand )?(totals|total|summe|sum|gesamtergebnis|gesamt|toplam)\b|合计|总计"
 _TOTAL_ROW = r"^(" + _TOTAL_WORDS + ")"
 _TOTAL_HINT = r"total|summe|sum|gesamt|toplam|合计|总计"  # a quick test before _TOTAL_ROW
@@ -33,6 +37,7 @@ class RawTable:
     sheet: str | None
     rows_read: int
     skipped: dict[str, int] = field(default_factory=dict)
+    rows_cut: int = 0  # rows with a cell longer than MAX_CELL_CHARS, cut there
     encoding: str | None = None
     delimiter: str | None = None
     sheets: list[str] = field(default_factory=list)
@@ -89,18 +94,22 @@ def _kind_sql(cells: list[str], header_cells: list[str]) -> tuple[str, list[str]
 def finish_raw(con, source: str, params: list, header_cells: list, header: int,
                sheet: str | None = None, sheets: list[str] | None = None) -> RawTable:
     """Materialise the rows of ``source`` (a query with columns c0…cN, in file order) as
-    ``_raw_all`` with a ``_kind`` for rows to leave out; ``_raw`` is the view of the rows
-    kept below the header, with the named columns renumbered c0…cM and ``source_row``
-    (1-based) taken from the table's row order, which DuckDB keeps on insert. When no row is
-    left out, ``_raw`` does not test the kind."""
+    ``_raw_all`` with a ``_kind`` for rows to leave out, and cells cut to MAX_CELL_CHARS
+    (the rows counted); ``_raw`` is the view of the rows kept below the header, with the
+    named columns renumbered c0…cM and ``source_row`` (1-based) taken from the table's row
+    order, which DuckDB keeps on insert. When no row is left out, ``_raw`` does not test
+    the kind."""
     names = dedupe_names(header_cells)
     keep = [i for i, n in enumerate(names) if n is not None]
     cells = [f"c{i}" for i in keep]
     kind, kind_params = _kind_sql(cells, [str(header_cells[i]) for i in keep])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _raw_all AS
-        SELECT {", ".join(cells)}, {kind} AS _kind FROM ({source})""", kind_params + params)
-    counts = dict(con.execute(f"SELECT coalesce(_kind, 'kept'), count(*) FROM _raw_all "
-                              f"WHERE rowid > {header} GROUP BY ALL").fetchall())
+        SELECT {", ".join(cells)}, {kind} AS _kind, {_longest("strlen", cells)} AS _long
+        FROM ({source})""", kind_params + params)
+    found = con.execute(f"SELECT coalesce(_kind, 'kept'), count(*), count(*) FILTER (_long) "
+                        f"FROM _raw_all WHERE rowid > {header} GROUP BY ALL").fetchall()
+    counts = {k: rows for k, rows, _ in found}
+    rows_cut = _cut_long_cells(con, cells, header) if any(n for *_, n in found) else 0
     selected = ", ".join(f"{c} AS c{j}" for j, c in enumerate(cells))
     left_out = " AND _kind IS NULL" if set(counts) - {"kept"} else ""
     con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT {selected}, "
@@ -109,7 +118,24 @@ def finish_raw(con, source: str, params: list, header_cells: list, header: int,
     skipped = {f"{k} rows": v for k, v in counts.items() if k not in ("blank", "kept")}
     return RawTable(columns=[names[i] for i in keep], header_row=header + 1, sheet=sheet,
                     rows_read=sum(counts.values()) - counts.get("blank", 0), skipped=skipped,
-                    sheets=sheets or [])
+                    rows_cut=rows_cut, sheets=sheets or [])
+
+
+def _longest(function: str, cells: list[str]) -> str:
+    """SQL: whether the row's longest cell, measured by ``function``, is over the limit. A
+    cell's bytes (strlen) are known without reading it; one function over all the cells, as
+    an OR of 10,000 tests would keep DuckDB's optimiser busy for minutes."""
+    return f"greatest(0, {', '.join(f'{function}({c})' for c in cells)}) > {MAX_CELL_CHARS}"
+
+
+def _cut_long_cells(con, cells: list[str], header: int) -> int:
+    """Cut the cells of ``_raw_all`` longer than MAX_CELL_CHARS there (only rows with a cell
+    of more bytes than that are looked at); returns how many rows below the header had one."""
+    cut = con.execute(f"SELECT count(*) FROM _raw_all WHERE _long AND rowid > {header} "
+                      f"AND {_longest('length', cells)}").fetchall()[0][0]
+    con.execute(f"UPDATE _raw_all SET "
+                f"{', '.join(f'{c} = left({c}, {MAX_CELL_CHARS})' for c in cells)} WHERE _long")
+    return cut
 
 
 def dedupe_names(cells: list) -> list[str | None]:
@@ -126,10 +152,10 @@ def dedupe_names(cells: list) -> list[str | None]:
 
 
 def find_header_row(rows: list[list]) -> int | None:
-    """Index of the header row among the first rows: the row naming the most known columns;
-    else a row of dates (one column per day); else the first row of several short text
-    cells. None when nothing looks like a header."""
-    scores = [header_score(row) for row in rows[:HEADER_SEARCH_ROWS]]
+    """Index of the header row among the first rows: the row naming the most known columns
+    (in its first thousand cells); else a row of dates (one column per day); else the first
+    row of several short text cells. None when nothing looks like a header."""
+    scores = [header_score(row[:HEADER_SEARCH_CELLS]) for row in rows[:HEADER_SEARCH_ROWS]]
     best_score = max(scores, default=0.0)
     # The first row scoring at least half the best: data rows full of status words
     # ('Applied', 'Interview') can outscore a header of unusual names further up.

@@ -1,9 +1,10 @@
 """Files → a raw table of text cells in DuckDB.
 
 One job: open a CSV/TSV or a spreadsheet and leave its rows in the view ``_raw`` (see
-``pipelines.rawtable``). This module tells formats apart, refuses what is not a table, and
-reads text files (encoding, delimiter, DuckDB's parallel reader for large UTF-8 files);
-``pipelines.workbooks`` reads spreadsheets.
+``pipelines.rawtable``). This module tells formats apart, refuses what is not a table or is
+too large, and reads text files (encoding, delimiter, DuckDB's parallel reader for large
+UTF-8 files); ``pipelines.workbooks`` reads spreadsheets, ``pipelines.webpages`` the tables
+of spreadsheets saved as web pages.
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ import duckdb
 
 from pipelines.errors import NoApplications, UnreadableFile
 from pipelines.rawtable import HEADER_SEARCH_ROWS, RawTable, find_header_row, finish_raw, load_rows
+from pipelines.webpages import is_web_page, read_web_page
 from pipelines.workbooks import RESAVE, read_workbook
 
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+# The largest file imported, in MiB (Streamlit's megabytes): the dashboard's upload limit too.
+# A million applications take 175 MB as CSV and 1.4 GB of memory to import.
+MAX_FILE_MB = 200
 csv.field_size_limit(1 << 30)  # a pasted job description can exceed the 128 KiB default
 FAST_PATH_BYTES = 1 << 16  # larger UTF-8 files are read by DuckDB
+MAX_SAMPLE_BYTES = 1 << 24  # the most read to find the header of a large file
 _WESTERN_SYMBOLS = set("€£¥§°±µ·–—‘’‚“”„•…«»©®™¿¡×÷¢\u00a0")
 _TEXT_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1254", "latin_1", "iso8859_15", "mac_roman",
                    "gb18030", "big5", "shift_jis", "euc_kr"]
@@ -31,7 +37,8 @@ _TEXT_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1254", "latin_1", "iso8859_1
 
 def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
               sheet: str | None = None) -> RawTable:
-    """Read ``path`` into the temp table ``_raw`` and describe it.
+    """Read ``path`` (a text table, a workbook, or a web page holding a table) into the temp
+    table ``_raw`` and describe it.
 
     Raises UnreadableFile for empty, corrupt, encrypted, binary or oversized input and
     NoApplications when no table with data rows is found.
@@ -42,10 +49,20 @@ def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
     if size == 0:
         raise UnreadableFile("the file is empty.", file=name,
                              hint="Export the tracker again and import the new file.")
+    if size > MAX_FILE_MB << 20:
+        raise UnreadableFile(f"the file is {size / (1 << 20):,.0f} MB, more than the "
+                             f"{MAX_FILE_MB} MB that can be imported.", file=name,
+                             hint="A tracker is rarely over a few MB: export only the sheet "
+                                  "that lists your applications, as CSV, and import that.")
     with open(path, "rb") as handle:
-        head = handle.read(8)
+        head = handle.read(4096)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return read_workbook(con, path, sheet)
+    if is_web_page(head):
+        text, encoding = decode_bytes(path.read_bytes(), name)
+        table = read_web_page(con, text, name, sheet)
+        table.encoding = encoding
+        return table
     if path.suffix.lower() in SPREADSHEET_EXTENSIONS:
         raise UnreadableFile(f"this is not a valid {path.suffix} workbook (it may be damaged).",
                              file=name, hint=RESAVE)
@@ -189,13 +206,12 @@ def _unclosed_quote(text: str, delim: str) -> bool:
 
 
 def _read_text(con, path: Path) -> RawTable:
-    """A text table. Large UTF-8 files go straight to DuckDB's CSV reader after sniffing the
-    first 64 KiB; anything else (other encodings, files DuckDB refuses) is decoded and
-    parsed in Python."""
+    """A text table. Large UTF-8 files go straight to DuckDB's CSV reader after sniffing
+    their first lines (``_head_sample``); anything else (other encodings, files DuckDB
+    refuses, files of a few long lines) is decoded and parsed in Python."""
     size = path.stat().st_size
-    with open(path, "rb") as handle:
-        sample = handle.read(FAST_PATH_BYTES if size > FAST_PATH_BYTES else size)
-    if size > FAST_PATH_BYTES and _plain_utf8(sample):
+    sample = _head_sample(path)
+    if size > len(sample) and sample.count(b"\n") > HEADER_SEARCH_ROWS and _plain_utf8(sample):
         text = sample.decode("utf-8", errors="ignore")
         head, delim = _sniff(text, path.name)
         records = _parse_text(text, delim, whole=False)[:HEADER_SEARCH_ROWS * 4]
@@ -211,6 +227,17 @@ def _read_text(con, path: Path) -> RawTable:
     table = load_rows(con, rows, find_header_row(rows))
     table.encoding, table.delimiter = encoding, delim
     return table
+
+
+def _head_sample(path: Path) -> bytes:
+    """The first 64 KiB of a text file, or more until they hold the lines the header is
+    looked for in (a header of thousands of columns is longer than 64 KiB), up to 16 MiB."""
+    with open(path, "rb") as handle:
+        sample = handle.read(FAST_PATH_BYTES)
+        while (sample.count(b"\n") <= HEADER_SEARCH_ROWS and len(sample) < MAX_SAMPLE_BYTES
+               and (more := handle.read(len(sample)))):
+            sample += more
+    return sample
 
 
 def _plain_utf8(sample: bytes) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipelines.errors import listed
 from pipelines.ingest import ImportReport
 
 _LAYOUT_WORDS = {
@@ -32,8 +33,7 @@ def format_report(report: ImportReport) -> str:
     mapped = [f"{col} → {fld}" for col, fld in report.mapping.items() if fld != "ignore"]
     lines.append("  columns: " + ("; ".join(mapped) if mapped else "none mapped"))
     if report.unmapped_columns:
-        lines.append("  unmapped columns (kept, not used): " +
-                     ", ".join(map(repr, report.unmapped_columns)))
+        lines.append("  unmapped columns (kept, not used): " + listed(report.unmapped_columns))
     if report.date_order:
         lines.append(f"  dates read {report.date_order}")
     lines += [f"  note: {warning}" for warning in report.warnings]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
 import python_calamine as calamine
 
-from pipelines.errors import NoApplications, UnreadableFile
+from pipelines.errors import NoApplications, UnreadableFile, listed
 from pipelines.mapping import header_score
 from pipelines.rawtable import HEADER_SEARCH_ROWS, RawTable, find_header_row, load_columns
 
@@ -128,18 +129,29 @@ def _columns(rows: list[list], header: int) -> list[list[str | None]]:
 
 
 def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
+    """The workbook's sheet that holds the applications (``sheet``, else the best found) as
+    the raw table."""
     workbook = _open_workbook(path)
-    names = list(workbook.sheet_names)
+    return load_best_sheet(con, path.name, list(workbook.sheet_names),
+                           lambda name: _sheet_values(workbook, name), sheet)
+
+
+def load_best_sheet(con, file: str, names: list[str], values_of: Callable[[str], list[list]],
+                    sheet: str | None, kind: str = "sheet") -> RawTable:
+    """Load the named sheet (or table of a web page: ``kind``) with ``sheet``, else the one
+    that looks most like a table of applications. ``values_of`` gives one sheet's rows of
+    cells. Raises UnreadableFile for a name not among ``names``, NoApplications when no
+    sheet has a header."""
     if sheet is not None:
         if sheet not in names:
-            raise UnreadableFile(f"there is no sheet named {sheet!r}.", file=path.name,
-                                 hint=f"The sheets are: {', '.join(map(repr, names))}.")
+            raise UnreadableFile(f"there is no {kind} named {sheet!r}.", file=file,
+                                 hint=f"The {kind}s are: {listed(names)}.")
         candidates = [sheet]
     else:
         candidates = names
     best = None
     for name in candidates:
-        values = _sheet_values(workbook, name)
+        values = values_of(name)
         head = _texts(values[:HEADER_SEARCH_ROWS])  # the header is among the first rows
         header = find_header_row(head)
         score = _sheet_score(name, values, head, header, only=len(candidates) == 1)
@@ -147,9 +159,9 @@ def read_workbook(con, path: Path, sheet: str | None) -> RawTable:
             best = (score, name, values, header)
     score, name, values, header = best
     if header is None or score <= 0:
-        raise NoApplications("no sheet holds a table of applications.", file=path.name,
-                             hint=f"The sheets are: {', '.join(map(repr, names))}; name one with "
-                                  "--sheet if it holds your applications.")
+        raise NoApplications(f"no {kind} holds a table of applications.", file=file,
+                             hint=f"The {kind}s are: {listed(names)}; name one with --sheet if "
+                                  "it holds your applications.")
     return load_columns(con, _columns(values, header), header, sheet=name, sheets=names)
 
 

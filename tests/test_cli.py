@@ -216,8 +216,10 @@ def test_console_script_shows_no_traceback(tmp_path, name):
 
 def test_run_serves_on_localhost_without_telemetry_or_developer_controls():
     """`silverlining run` starts Streamlit on 127.0.0.1, usage statistics off, headless (no
-    first-run e-mail prompt), and without the deploy button and developer menu."""
+    first-run e-mail prompt), without the deploy button and developer menu, and refusing
+    uploads larger than an import takes."""
     from pipelines.cli import streamlit_command
+    from pipelines.readers import MAX_FILE_MB
 
     command = streamlit_command(8765)
     options = dict(zip(command[5::2], command[6::2], strict=True))
@@ -227,6 +229,7 @@ def test_run_serves_on_localhost_without_telemetry_or_developer_controls():
     assert options["--browser.gatherUsageStats"] == "false"
     assert options["--client.toolbarMode"] == "minimal"
     assert options["--server.headless"] == "true"
+    assert options["--server.maxUploadSize"] == str(MAX_FILE_MB)  # what an import takes
 
 
 def test_stopping_run_with_sigterm_stops_the_dashboard_too(tmp_path):

@@ -14,7 +14,7 @@ from pipelines.mapping import (
     parse_overrides,
     propose_mapping,
 )
-from pipelines.profile import _profile
+from pipelines.profile import profile_values
 
 SYNONYMS = Path(__file__).resolve().parents[1] / "pipelines" / "synonyms.csv"
 
@@ -59,7 +59,7 @@ def _rows() -> list[tuple[str, str]]:
 
 def mapped(columns: dict[str, list[str]], overrides: dict[str, str] | None = None):
     """propose_mapping over columns given as {name: values}, profiled as the pipeline does."""
-    profiles = {name: _profile(values) for name, values in columns.items()}
+    profiles = profile_values(columns)
     return propose_mapping(list(columns), profiles, overrides)
 
 
@@ -290,6 +290,14 @@ def test_header_score_prefers_the_header_row_to_the_title_row():
     header = header_score(["Company", "Job Title", "Date Applied", "Status"])
     data = header_score(["Acme", "Data Analyst", "2024-01-05", "Rejected"])
     assert header == 4 and title == 0 and data == 0
+
+
+def test_header_score_prefers_the_header_to_a_row_of_ticks():
+    """A header outscores a data row that ticks hundreds of stage columns ('x' in each): the
+    ticks name one stage, not three hundred."""
+    header = ["Company", "Job Title", "Status"] + [f"Extra {i}" for i in range(300)]
+    ticks = ["Acme", "Analyst", "Rejected"] + ["x"] * 300
+    assert header_score(header) == 3 and header_score(ticks) < 3
 
 
 def test_header_score_prefers_a_transition_header_to_its_first_row():

@@ -276,3 +276,15 @@ def test_inference_and_share_never_raise(values):
     assert infer_dayfirst(values) in (True, False, None)
     assert 0.0 <= looks_like_date_share(values) <= 1.0
     assert 0.0 <= looks_like_date_share(values, allow_serials=True) <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(columns(), st.sampled_from([None, True, False]))
+def test_dates_read_the_same_twice_and_from_their_iso_text(values, dayfirst):
+    """The same cells read the same dates every time, and each date written back as ISO text
+    (to the second) reads as itself."""
+    first = parse_dates(values, dayfirst=dayfirst, default_year=2024)
+    assert first.equals(parse_dates(values, dayfirst=dayfirst, default_year=2024))
+    read = first.dropna().dt.floor("s")
+    again = parse_dates(read.dt.strftime("%Y-%m-%d %H:%M:%S").astype(object))
+    assert again.equals(read)

@@ -149,3 +149,30 @@ def test_parse_salary_never_raises(values):
     assert (both["salary_min"] <= both["salary_max"]).all()
     assert result["salary_period"].dropna().isin(["year", "month", "hour"]).all()
     assert result["salary_currency"].dropna().str.fullmatch("[A-Z]{3}").all()
+
+
+def _written(row) -> str:
+    """A parsed salary written back: '55000 - 65000 EUR per year', 'up to 90000'."""
+    def number(x: float) -> str:  # four decimals or none: '0.125' would be 125 ('€55.000')
+        return str(int(x)) if x.is_integer() else np.format_float_positional(x, min_digits=4)
+
+    low, high = row["salary_min"], row["salary_max"]
+    if pd.notna(low) and pd.notna(high):
+        text = number(low) if low == high else f"{number(low)} - {number(high)}"
+    else:
+        text = f"from {number(low)}" if pd.notna(low) else f"up to {number(high)}"
+    if pd.notna(row["salary_currency"]):
+        text += f" {row['salary_currency']}"
+    return text + (f" per {row['salary_period']}" if pd.notna(row["salary_period"]) else "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(columns())
+def test_salary_reads_the_same_twice_and_from_its_own_words(values):
+    """The same cells read the same salaries every time, and each salary read, written back
+    as plain words, reads as itself."""
+    first = parse_salary(values)
+    pd.testing.assert_frame_equal(first, parse_salary(values))
+    found = first[first["salary_min"].notna() | first["salary_max"].notna()]
+    again = parse_salary(found.apply(_written, axis=1).astype(object))
+    pd.testing.assert_frame_equal(again, found)

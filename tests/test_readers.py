@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from pipelines.errors import UnreadableFile
+from pipelines.rawtable import MAX_CELL_CHARS
 from pipelines.readers import read_file
 from tests.conftest import write_text, write_xlsx
 
@@ -125,13 +126,16 @@ def test_quoted_fields_with_commas_and_newlines(con, tmp_path):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_very_long_cell_reads_in_every_encoding(con, tmp_path, encoding):
-    """A 200,000-character cell reads in every encoding (no 128 KiB csv field limit)."""
+    """A 200,000-character cell reads in every encoding (no 128 KiB csv field limit), cut
+    to what a spreadsheet cell holds, and its row is counted."""
     text = ("Company,Job Title,Status,Description\n"
-            f'Müller,Analyst,Rejected,"{"x" * 200_000}"\n'
+            f'Müller,Analyst,Rejected,"{"é" * 200_000}"\n'
             "Globex,Engineer,Applied,short\n")
-    read_file(con, write_text(tmp_path, "t.csv", text, encoding=encoding))
+    table = read_file(con, write_text(tmp_path, "t.csv", text, encoding=encoding))
     got = raw(con)
-    assert [r[0] for r in got] == ["Müller", "Globex"] and len(got[0][3]) == 200_000
+    assert [r[0] for r in got] == ["Müller", "Globex"]
+    assert got[0][3] == "é" * MAX_CELL_CHARS and got[1][3] == "short"
+    assert table.rows_cut == 1
 
 
 def test_unclosed_quote_does_not_swallow_rows_silently(con, tmp_path):

@@ -213,3 +213,22 @@ def test_classify_statuses_keeps_index(values, offset):
     assert got.index.equals(series.index)
     assert set(got["stage"].dropna()) <= set(STAGES)
     assert set(got["outcome"].dropna()) <= set(OUTCOMES)
+
+
+def _written(stage: str | None, outcome: str) -> str:
+    """A stage and outcome as a person writes them: 'interview rejected', 'screen'."""
+    said = outcome.replace("_", " ")
+    if stage is None:
+        return said
+    return stage if outcome in ("active", stage) else f"{stage} {said}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), status_like))
+def test_status_reads_the_same_twice_and_from_its_own_words(text):
+    """A status reads the same every time, and the stage and outcome it gives, written back
+    as words, read the same (an offer that ended otherwise has no such words)."""
+    stage, outcome, known, pre = classify_status(text)
+    assert classify_status(text) == (stage, outcome, known, pre)
+    if known and not pre and (stage != "offer" or outcome == "offer"):
+        assert classify_status(_written(stage, outcome))[:2] == (stage, outcome)

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.titles import read_title, read_titles
+from tests.strategies import ANY_CELL, phrases
 
 DATA = Path(__file__).parent / "data"
 
@@ -87,3 +90,25 @@ def test_distinct_titles_are_read_once():
     frame = read_titles(pd.Series(["Data Analyst", "Data Analyst", None, "various"]))
     assert frame["title"].tolist() == ["Data Analyst", "various"]
     assert frame["title_level"].tolist()[0] == 3 and pd.isna(frame["title_level"].iloc[1])
+
+
+TITLE_WORDS = ["Senior", "Sr.", "Junior", "VP", "Vice President", "of", "Head", "Director",
+               "Engineer", "Manager", "Product", "Associate", "Executive", "Chief", "Officer",
+               "Lead", "Principal", "Staff", "II", "Intern", "Marketing", "Geschäftsführer",
+               "Leiter", "Directeur", "经理", "(m/w/d)", "-", ",", "&", "Sales", "Founder"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(ANY_CELL, phrases(TITLE_WORDS)), max_size=8))
+def test_any_titles_read_without_error_and_alike_alone_or_together(values):
+    """Any cells read without error into levels on the scale (1-12), once per distinct title,
+    the same twice, and each as it reads alone."""
+    read = read_titles(pd.Series(values, dtype=object))
+    assert read.equals(read_titles(pd.Series(values, dtype=object)))
+    assert read["title"].is_unique
+    assert read["title_level"].dropna().between(1, 12).all()
+    for row in read.itertuples():
+        alone = read_title(row.title)
+        assert alone.level == (None if pd.isna(row.title_level) else row.title_level)
+        assert alone.words == (None if pd.isna(row.title_words) else row.title_words)
+        assert alone.function == (None if pd.isna(row.title_function) else row.title_function)

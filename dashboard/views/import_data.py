@@ -14,6 +14,7 @@ from pipelines.ingest import ImportReport, ingest_file
 from pipelines.layouts import LAYOUTS
 from pipelines.mapping import FIELDS, IGNORE
 from pipelines.normalize.statuses import OUTCOMES, STAGES
+from pipelines.readers import MAX_FILE_MB
 from pipelines.report import format_report
 
 TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
@@ -156,7 +157,7 @@ st.write("Drop the tracker you already keep: Excel, Google Sheets or Numbers exp
          "LibreOffice, Notion or Airtable CSV, LinkedIn's *Job Applications.csv*. Nothing "
          "leaves this computer.")
 uploads = st.file_uploader("Tracker files", type=TYPES, accept_multiple_files=True,
-                           key="uploads")
+                           key="uploads", max_upload_size=MAX_FILE_MB)
 for number, upload in enumerate(uploads or []):
     _one_file(upload, number)
 _unknown_statuses()

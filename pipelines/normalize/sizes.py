@@ -68,16 +68,17 @@ def parse_org_size(values: pd.Series) -> list[int | None]:
     out: list[int | None] = []
     for value in values.tolist():
         text = str(value) if value is not None else ""
-        if text.isdigit() and len(text) <= 7:  # the common case: a plain whole number
+        if text.isdecimal() and len(text) <= 7:  # the common case: a plain whole number
             out.append(int(text) or None)
             continue
         words = _words_of(text)
         index = next((n for w, n in INDEX_WORDS.items() if f" {w} " in words), None)
         number = None if index else _amount(text)
-        if index or number is None or not 0 < number < 1e7:
+        count = round(number) if number is not None and 0 < number < 1e7 else 0
+        if index or not count:  # no number, or one that is not a head count ('0.3')
             out.append(index or _size_word(words))
             continue
-        out.append(int(round(number)))
+        out.append(int(count))
     return out
 
 
