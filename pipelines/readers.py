@@ -25,8 +25,9 @@ from pipelines.workbooks import RESAVE, read_workbook
 
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 # The largest file imported, in MiB (Streamlit's megabytes): the dashboard's upload limit too.
-# A million applications take 175 MB as CSV and 1.4 GB of memory to import.
-MAX_FILE_MB = 200
+# Four million applications take 842 MB as CSV and 3.2 GB of memory to import (see
+# docs/scaling.md); a larger file is refused before it is read.
+MAX_FILE_MB = 1024
 csv.field_size_limit(1 << 30)  # a pasted job description can exceed the 128 KiB default
 FAST_PATH_BYTES = 1 << 16  # larger UTF-8 files are read by DuckDB
 MAX_SAMPLE_BYTES = 1 << 24  # the most read to find the header of a large file
@@ -51,7 +52,7 @@ def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
                              hint="Export the tracker again and import the new file.")
     if size > MAX_FILE_MB << 20:
         raise UnreadableFile(f"the file is {size / (1 << 20):,.0f} MB, more than the "
-                             f"{MAX_FILE_MB} MB that can be imported.", file=name,
+                             f"{MAX_FILE_MB:,} MB that can be imported.", file=name,
                              hint="A tracker is rarely over a few MB: export only the sheet "
                                   "that lists your applications, as CSV, and import that.")
     with open(path, "rb") as handle:

@@ -234,7 +234,7 @@ BAD_INPUTS = [
     ("web page whose table is not applications", _bytes("t.xls", PAGE_OF_LINKS), None,
      NoApplications, "no table holds a table of applications"),
     ("over the size limit", _oversize, None, UnreadableFile,
-     f"more than the {MAX_FILE_MB} MB that can be imported"),
+     f"more than the {MAX_FILE_MB:,} MB that can be imported"),
 ]
 
 
