@@ -93,22 +93,18 @@ class _Databases:
     def lease(self, path: str) -> Iterator[duckdb.DuckDBPyConnection]:
         """The connection to ``path``, open (and not closed by the reaper) until the block
         ends. Raises DatabaseBusy when another program holds the file too long."""
-        entry = None
-        while entry is None:
+        with self._lock:
+            opener = self._openers.setdefault(path, threading.Lock())
+        with opener:  # one thread at a time opens a file (and maybe waits); the rest find it
             with self._lock:
                 entry = self._open.get(path)
                 if entry is not None:
                     entry[1] += 1
-                    break
-                opener = self._openers.setdefault(path, threading.Lock())
-            with opener:  # one thread opens (and maybe waits); the others then find it
-                with self._lock:
-                    if path in self._open:
-                        continue
+            if entry is None:
                 with _OPENING:
                     con = connect(path, wait=OPEN_WAIT)
                 with self._lock:
-                    self._open[path] = [con, 0, 0.0]
+                    entry = self._open[path] = [con, 1, 0.0]
                     self._start_reaper()
         try:
             yield entry[0]
@@ -168,15 +164,16 @@ def session_database() -> Iterator[None]:
 def data_stamp(path: Path | str) -> tuple:
     """What the database file looks like now: any write to it, by this app or by another
     program (``silverlining ingest``), changes it; reading it does not."""
-    stamp = []
-    for part in (Path(path), Path(f"{path}.wal")):
-        try:
-            info = part.stat()
-        except OSError:
-            stamp.append(None)
-            continue
-        stamp.append((info.st_mtime_ns, info.st_size))
-    return tuple(stamp)
+    return _file_stamp(Path(path)), _file_stamp(Path(f"{path}.wal"))
+
+
+def _file_stamp(path: Path) -> tuple | None:
+    """A file's modification time and size, or None when it is not there (or gone)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -498,14 +495,8 @@ def choose_client() -> None:
 
 def _folder_stamp(folder: Path) -> tuple:
     """What the workspace's files look like now: a write to any client changes it."""
-    stamp = []
-    for path in folder.glob(f"*{workspace.SUFFIX}*"):
-        try:
-            info = path.stat()
-        except OSError:  # gone meanwhile
-            continue
-        stamp.append((path.name, info.st_mtime_ns, info.st_size))
-    return tuple(sorted(stamp))
+    return tuple(sorted((path.name, stamp) for path in folder.glob(f"*{workspace.SUFFIX}*")
+                        if (stamp := _file_stamp(path)) is not None))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -65,7 +65,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
     target = Path(path).expanduser() if path else default_db_path()
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
-    deadline, pause = time.monotonic() + wait, 0.05
+    deadline, pause, told = time.monotonic() + wait, 0.05, False
     while True:
         try:
             con = duckdb.connect(str(target), read_only=read_only)
@@ -77,7 +77,8 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
                 if wait <= 0:
                     raise
                 raise DatabaseBusy(busy_message(target, error, wait)) from error
-            if on_wait is not None and pause == 0.05:
+            if on_wait is not None and not told:
+                told = True
                 on_wait(f"the database {target} is in use by another program; waiting up to "
                         f"{wait:.0f} s for it")
             time.sleep(pause)
