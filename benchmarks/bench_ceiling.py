@@ -26,7 +26,7 @@ PAGE = """
 import sys, time
 from dashboard import queries as q
 from dashboard.filters import Filters
-from pipelines.db import connect
+from pipelines.store.db import connect
 con = connect(sys.argv[1]); F = Filters(); start = time.perf_counter()
 for name in ("kpis", "stage_flow", "funnel", "rejections_by_stage", "segment_conversion",
              "feedback_summary", "theme_counts", "themes_by_stage", "themes_over_time"):
@@ -56,7 +56,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             csv, db = Path(folder) / "tracker.csv", Path(folder) / "db.duckdb"
             make_csv(csv, rows)
-            seconds, peak, _ = _child([sys.executable, "-m", "pipelines.cli", "ingest",
+            seconds, peak, _ = _child([sys.executable, "-m", "dashboard.cli", "ingest",
                                        str(csv), "--db", str(db)])
             _, _, page = _child([sys.executable, "-c", PAGE, str(db)])
             print(f"| {rows:,} | {csv.stat().st_size / 2**20:,.0f} MB | {seconds:.1f} s | "

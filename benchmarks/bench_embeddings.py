@@ -38,8 +38,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.codebook_edits import _terms, suggest_themes  # noqa: E402
-from pipelines.themes import (  # noqa: E402
+from pipelines.derive.suggestions import _terms, suggest_themes  # noqa: E402
+from pipelines.derive.themes import (  # noqa: E402
     GENERIC,
     Codebook,
     classify_text,

@@ -122,7 +122,7 @@ def measure(tracker: Path, work: Path, repeat: int) -> dict[str, list[tuple[floa
     for k in range(repeat):
         bare_db, ingest_db = work / f"bare{k}.duckdb", work / f"ingest{k}.duckdb"
         results["bare"].append(_run([sys.executable, "-c", bare, str(tracker), str(bare_db)]))
-        results["ingest"].append(_run([sys.executable, "-m", "pipelines.cli", "ingest",
+        results["ingest"].append(_run([sys.executable, "-m", "dashboard.cli", "ingest",
                                        str(tracker), "--db", str(ingest_db)]))
     return results
 

@@ -1,6 +1,6 @@
 """Benchmark: does a learned model, added to the phrases, raise recall on unseen feedback?
 
-The phrase classifier (pipelines/themes.py) was tuned on the four dev sets in tests/data
+The phrase classifier (pipelines/derive/themes.py) was tuned on the four dev sets in tests/data
 (feedback_labelled, feedback_heldout, feedback_heldout2, feedback_blind: 740 texts).
 tests/data/feedback_final.csv was written blind, avoiding obvious phrasing, and is used
 here only to *report*, once per method, never to train, tune or pick a threshold.
@@ -49,7 +49,7 @@ try:
     import pandas as pd
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from pipelines.themes import (
+    from pipelines.derive.themes import (
         GENERIC,
         _logistics,
         classify_text,
@@ -429,7 +429,7 @@ def main() -> None:
         details.append(("A", tags, added, model, th))
 
     if "b" in methods:
-        from pipelines.embeddings import default_encoder
+        from pipelines.derive.embeddings import default_encoder
 
         started = time.perf_counter()
         encode = default_encoder()

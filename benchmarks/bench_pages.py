@@ -24,9 +24,9 @@ from bench_ingest import make_tracker  # noqa: E402
 from streamlit import config  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from pipelines.db import connect  # noqa: E402
-from pipelines.edits import load_demo  # noqa: E402
-from pipelines.ingest import ingest_file  # noqa: E402
+from pipelines.edits.demo import load_demo  # noqa: E402
+from pipelines.ingest.importer import ingest_file  # noqa: E402
+from pipelines.store.db import connect  # noqa: E402
 
 config.set_option("server.address", "127.0.0.1")  # as served by `silverlining run`: no password
 PAGES = ["views/overview.py", "views/stages.py", "views/applications.py"]

@@ -20,7 +20,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.themes import classify_texts, default_codebook  # noqa: E402
+from pipelines.derive.themes import classify_texts, default_codebook  # noqa: E402
 
 PHRASES = [
     "We went with a candidate with more {n} years of experience in {area}.",

@@ -224,7 +224,7 @@ class Work:
         if size not in self.dbs:
             path = self.folder / f"tracker-v{trackers.VERSION}-{size}.duckdb"
             if not path.exists():
-                run_child([sys.executable, "-m", "pipelines.cli", "ingest", "--db", str(path),
+                run_child([sys.executable, "-m", "dashboard.cli", "ingest", "--db", str(path),
                            str(self.csv(size))])
             self.dbs[size] = path
         return self.dbs[size]
@@ -255,7 +255,7 @@ def _csv_runs(work: Work, size: str, csv: Path) -> tuple[list, list]:
                                str(work.fresh(f"bare-{size}-{k}.duckdb"))])[:2])
 
     def run_ingest(k: int) -> None:
-        ingest.append(run_child([sys.executable, "-m", "pipelines.cli", "ingest", "--db",
+        ingest.append(run_child([sys.executable, "-m", "dashboard.cli", "ingest", "--db",
                                  str(work.fresh(f"ingest-{size}-{k}.duckdb")), str(csv)])[:2])
 
     _alternate(work.repeat, run_bare, run_ingest)
@@ -324,7 +324,7 @@ def part_b(work: Work, results: Results) -> None:
             work.repeat,
             lambda k: bare.append(run_child([sys.executable, "-c", BARE_XLSX, str(xlsx)])[0]),
             lambda k: ingest.append(run_child(
-                [sys.executable, "-m", "pipelines.cli", "ingest", "--db",
+                [sys.executable, "-m", "dashboard.cli", "ingest", "--db",
                  str(work.fresh(f"ingest-xlsx-{k}.duckdb")), str(xlsx)])[0]))
     except Exception as error:  # noqa: BLE001
         results.failed("b", what, error)
@@ -348,8 +348,8 @@ def worker_ingest(kind: str, path: str, folder: str, repeat: str, warmup_csv: st
     import duckdb
     import pandas as pd
 
-    from pipelines.db import connect
-    from pipelines.ingest import ingest_file
+    from pipelines.ingest.importer import ingest_file
+    from pipelines.store.db import connect
 
     work = Work(Path(folder), int(repeat), [])
     with connect(work.fresh("warmup.duckdb")) as con:
@@ -546,8 +546,8 @@ def worker_pages(db: str, warmup_db: str, hits: str) -> dict:
         logging.getLogger(name).setLevel(logging.ERROR)
     from dashboard import queries, state
     from dashboard.filters import Filters
-    from pipelines.db import connect
-    from pipelines.edits import demo_import_id
+    from pipelines.edits.demo import demo_import_id
+    from pipelines.store.db import connect
 
     raws = {"demo_import_id": demo_import_id}
     F = Filters()
@@ -631,10 +631,10 @@ def worker_derive(db: str, parts: str) -> dict:
     import pandas as pd
 
     from dashboard.report import build_report
-    from pipelines.db import connect
-    from pipelines.scope import refresh_scope
-    from pipelines.themes import refresh_themes
-    from pipelines.titles import read_titles
+    from pipelines.derive.scope import refresh_scope
+    from pipelines.derive.themes import refresh_themes
+    from pipelines.derive.titles import read_titles
+    from pipelines.store.db import connect
 
     out: dict[str, float] = {}
     if "e" in parts:
@@ -759,7 +759,7 @@ def worker_app(folder: str, repeat: str) -> dict:
     one plotly chart, each from starting the server to the first chart drawn."""
     from playwright.sync_api import sync_playwright
 
-    from pipelines.cli import streamlit_command
+    from dashboard.cli import streamlit_command
 
     base = Path(folder)
     bare_app = base / "bare_app.py"
@@ -771,7 +771,7 @@ def worker_app(folder: str, repeat: str) -> dict:
         return cmd
 
     def app_cmd(port: int, folder: Path) -> list[str]:
-        return [sys.executable, "-m", "pipelines.cli", "run", "--db",
+        return [sys.executable, "-m", "dashboard.cli", "run", "--db",
                 str(folder / "app.duckdb"), "--port", str(port), "--headless"]
 
     out: dict[str, list[dict]] = {"app": [], "bare": []}

@@ -5,7 +5,7 @@ Two halves that share one list of unlocked browsers:
 
 * ``require_password()``, called by app.py before anything else: a session shows only the
   password form until the right password is entered (checked against the stored hash by
-  ``pipelines.access``; wrong ones make that address wait longer each time). No client, no
+  ``dashboard.access``; wrong ones make that address wait longer each time). No client, no
   filter, no page runs before.
 * ``GateMiddleware``, put in front of Streamlit's HTTP routes by serve.py: gives each browser
   a random cookie, which the form unlocks, and answers 403 on the routes that can carry data
@@ -27,7 +27,7 @@ from http.cookies import SimpleCookie
 
 import streamlit as st
 
-from pipelines import access
+from dashboard import access
 
 COOKIE = "silverlining_gate"
 UNLOCKED_KEY = "_gate_unlocked"

@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 
 from dashboard.filters import Filters, where
-from pipelines.coaching import weekly_goal  # noqa: F401 (state.query reads it from here)
-from pipelines.db import first_row, scalar
+from pipelines.derive.scope import candidate_level
+from pipelines.edits.coaching import weekly_goal  # noqa: F401 (state.query reads it from here)
 from pipelines.normalize.statuses import OUTCOMES, STAGES
-from pipelines.scope import candidate_level
-from pipelines.view import edits_present, pruned_view
+from pipelines.store.db import first_row, scalar
+from pipelines.store.view import edits_present, pruned_view
 
 STAGE_LABELS = {"applied": "Applied", "screen": "Screen", "interview": "Interview",
                 "final": "Final round", "offer": "Offer"}
@@ -756,7 +756,7 @@ def theme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, theme: str,
 def codebook(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per theme of the stored codebook: theme, label, controllable, description,
     action, phrases (count), applications (tagged)."""
-    from pipelines.themes import seed_codebook
+    from pipelines.derive.themes import seed_codebook
 
     if not scalar(con, "SELECT count(*) FROM themes"):
         seed_codebook(con)  # the defaults, on first use
@@ -775,7 +775,7 @@ def codebook(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def theme_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Suggested new themes from feedback no theme names (see codebook_edits)."""
-    from pipelines.codebook_edits import suggest_themes
+    from pipelines.derive.suggestions import suggest_themes
 
     return suggest_themes(con)
 

@@ -24,8 +24,8 @@ from plotly.offline import get_plotlyjs
 from dashboard import charts
 from dashboard import queries as q
 from dashboard.filters import Filters, where
-from pipelines.coaching import STATUS_LABELS
-from pipelines.db import first_row
+from pipelines.edits.coaching import STATUS_LABELS
+from pipelines.store.db import first_row
 
 DEFAULT_TITLE = "Job search report"
 FEW = 10   # a rate over fewer applications than this is a hint, and is marked so

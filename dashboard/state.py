@@ -28,10 +28,11 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import charts, queries, workspace
 from dashboard.filters import Filters
-from pipelines.db import DatabaseBusy, connect, default_db_path, scalar
-from pipelines.edits import demo_import_id, first_run_demo, remove_import
-from pipelines.ingest import ingest_file
+from pipelines.edits.demo import demo_import_id, first_run_demo
+from pipelines.edits.imports import remove_import
+from pipelines.ingest.importer import ingest_file
 from pipelines.normalize.statuses import OUTCOMES, STAGES
+from pipelines.store.db import DatabaseBusy, connect, default_db_path, scalar
 
 CLIENT_KEY = "client"  # session state: the chosen client's file name (workspace only)
 _OPENING = threading.Lock()  # the app's connections and the cohort's read-only ones take turns
@@ -79,7 +80,7 @@ class _Databases:
     every other process, so a connection kept for the server's life would lock out
     ``silverlining ingest`` and ``report`` for as long as the dashboard runs. Closed when
     idle, the file is free between page runs; while another program holds it, opening waits
-    up to ``OPEN_WAIT`` seconds (``pipelines.db.connect``)."""
+    up to ``OPEN_WAIT`` seconds (``pipelines.store.db.connect``)."""
 
     IDLE = 2.0
 

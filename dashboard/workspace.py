@@ -116,7 +116,7 @@ def create_client(folder: Path | str, name: str) -> Client:
     """Create a client's database (with the schema) in the workspace folder, creating the
     folder if needed. Raises ValueError for a name ``client_file_name`` refuses or when a
     client with that file name (in any letter case) already exists; nothing is overwritten."""
-    from pipelines.db import connect
+    from pipelines.store.db import connect
 
     root = Path(folder).expanduser()
     file_name = client_file_name(name)
@@ -212,7 +212,7 @@ def _theme_medians(shares: list[dict[str, float]]) -> pd.DataFrame:
     """Median share per theme of the default codebook (a client whose rejections never name
     a theme counts 0 for it). Themes a client added to their own codebook are left out: their
     names could say something about that client."""
-    from pipelines.themes import default_themes
+    from pipelines.derive.themes import default_themes
 
     columns = ["theme", "label", "controllable", "median_share"]
     if len(shares) < MIN_CLIENTS - 1:

@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from dashboard.report import build_report  # noqa: E402
-from pipelines.db import connect  # noqa: E402
-from pipelines.edits import load_demo  # noqa: E402
+from pipelines.edits.demo import load_demo  # noqa: E402
+from pipelines.store.db import connect  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots" / "report.png"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

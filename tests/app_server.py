@@ -39,7 +39,7 @@ def serving(folder: Path, seconds: float = 60, workspace: Path | None = None,
         source += ["--address", address]
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "run", *source, "--port", str(port),
+            [sys.executable, "-m", "dashboard.cli", "run", *source, "--port", str(port),
              "--headless"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.db import connect
+from pipelines.store.db import connect
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SAMPLE_CSV = Path(__file__).resolve().parents[1] / "sample_data" / "tracker.csv"
@@ -28,7 +28,7 @@ def served_on_loopback():
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """A database holding the sample tracker (150 applications), shared by a module."""
-    from pipelines.ingest import ingest_file
+    from pipelines.ingest.importer import ingest_file
 
     connection = connect(tmp_path_factory.mktemp("sample") / "sample.duckdb")
     ingest_file(connection, SAMPLE_CSV)

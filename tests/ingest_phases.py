@@ -1,8 +1,8 @@
-"""``python -m pipelines.cli`` telling its progress, for tests/test_crash_safety.py.
+"""``python -m dashboard.cli`` telling its progress, for tests/test_crash_safety.py.
 
 Run as ``python -m tests.ingest_phases ingest --db DB FILE``: it wraps a few library functions
 so that each prints ``@phase <name> <seconds since start>`` on stderr when its phase begins,
-then runs the CLI module as ``python -m pipelines.cli`` would (``runpy``). With
+then runs the CLI module as ``python -m dashboard.cli`` would (``runpy``). With
 ``CRASH_TEST_PAUSE=<name>`` it prints ``@paused <name>`` on reaching that phase and sleeps,
 so a test can kill it at exactly that point. The product knows nothing of this: the wrappers
 live here and only print.
@@ -20,13 +20,13 @@ import time
 # (module, function as that module calls it, phase that begins with the call, phase that
 # begins when it returns)
 PHASES = (
-    ("pipelines.ingest", "read_file", "reading", None),
-    ("pipelines.canonical", "canonicalise", "normalising", None),
-    ("pipelines.ingest", "write_import", "writing", "committed"),
-    ("pipelines.load", "_insert_new", "applications", None),
-    ("pipelines.themes", "refresh_themes", "themes", None),
-    ("pipelines.scope", "refresh_scope", "scope", None),
-    ("pipelines.load", "failing_checks", "checks", "commit"),  # COMMIT comes next
+    ("pipelines.ingest.importer", "read_file", "reading", None),
+    ("pipelines.ingest.canonical", "canonicalise", "normalising", None),
+    ("pipelines.ingest.importer", "write_import", "writing", "committed"),
+    ("pipelines.ingest.load", "_insert_new", "applications", None),
+    ("pipelines.derive.themes", "refresh_themes", "themes", None),
+    ("pipelines.derive.scope", "refresh_scope", "scope", None),
+    ("pipelines.ingest.load", "failing_checks", "checks", "commit"),  # COMMIT comes next
 )
 START = time.monotonic()
 
@@ -56,5 +56,5 @@ def wrap(module: str, name: str, begins: str, then: str | None) -> None:
 if __name__ == "__main__":
     for phase in PHASES:
         wrap(*phase)
-    sys.argv[0] = "pipelines.cli"
-    runpy.run_module("pipelines.cli", run_name="__main__", alter_sys=True)
+    sys.argv[0] = "dashboard.cli"
+    runpy.run_module("dashboard.cli", run_name="__main__", alter_sys=True)

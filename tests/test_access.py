@@ -14,8 +14,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from dashboard import gate
-from pipelines import access, cli
+from dashboard import access, cli, gate
 from tests.test_workspace import _Server
 
 ROOT = Path(__file__).resolve().parents[1]

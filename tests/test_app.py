@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import embeddings
-from pipelines.db import connect
+from pipelines.derive import embeddings
+from pipelines.store.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -215,7 +215,7 @@ def test_filters_follow_the_data_when_the_demo_is_replaced(database):
 def test_edit_in_the_table_survives_a_reimport(empty_database, tmp_path):
     """A note and an outcome changed in the Applications table stay after the tracker is
     imported again in an updated version."""
-    from pipelines.ingest import ingest_file
+    from pipelines.ingest.importer import ingest_file
 
     first = tmp_path / "t.csv"
     first.write_text(TRACKER)
@@ -582,7 +582,7 @@ def _times(k: int, n: int) -> str:
 
 
 def _import(path: Path, folder: Path, text: str) -> None:
-    from pipelines.ingest import ingest_file
+    from pipelines.ingest.importer import ingest_file
 
     tracker = folder / "tracker.csv"
     tracker.write_text(text, encoding="utf-8")
@@ -824,7 +824,7 @@ def test_company_names_are_not_rendered_as_html(empty_database, tmp_path):
             "<script>alert(1)</script>,Director of Communications,2025-03-04,Interview,5000\n"
             "Acme <img src=x onerror=alert(2)>,Communications Manager,2025-03-05,Ghosted,200\n")
     con = connect(empty_database)
-    from pipelines.edits import save_profile
+    from pipelines.edits.corrections import save_profile
 
     save_profile(con, current_title="<script>alert(3)</script> Director", org_size=300)
     con.close()

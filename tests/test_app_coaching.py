@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.db import connect
+from pipelines.store.db import connect
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PREP, PLAN, REVIEW = "views/preparation.py", "views/plan.py", "views/review.py"

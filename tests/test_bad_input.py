@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
-from pipelines.db import connect
+from dashboard.cli import main
 from pipelines.errors import IngestError, MappingError, NoApplications, UnreadableFile
-from pipelines.ingest import ingest_file
-from pipelines.rawtable import MAX_CELL_CHARS
-from pipelines.readers import MAX_FILE_MB
-from pipelines.report import format_report
-from pipelines.workbooks import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
+from pipelines.ingest.importer import ingest_file
+from pipelines.ingest.read.files import MAX_FILE_MB
+from pipelines.ingest.read.rawtable import MAX_CELL_CHARS
+from pipelines.ingest.read.workbooks import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO
+from pipelines.ingest.report import format_report
+from pipelines.store.db import connect
 from tests.conftest import snapshot, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
@@ -497,12 +497,12 @@ def _big_cell_csv(folder: Path) -> Path:
 
 
 def run_bounded(db: Path, path: Path) -> tuple[int, str, str, float, float]:
-    """`python -m pipelines.cli ingest --db DB FILE` in a child process: exit code, stdout,
+    """`python -m dashboard.cli ingest --db DB FILE` in a child process: exit code, stdout,
     stderr, seconds and peak memory in MB (killed after twice the time allowed)."""
     out, err = db.with_suffix(".out"), db.with_suffix(".err")
     start = time.monotonic()
     with open(out, "wb") as stdout, open(err, "wb") as stderr:
-        child = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", "--db",
+        child = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "ingest", "--db",
                                   str(db), str(path)], cwd=REPO, stdout=stdout, stderr=stderr)
         timer = threading.Timer(2 * MAX_SECONDS, child.kill)
         timer.start()
@@ -586,7 +586,7 @@ def test_cli_says_an_unexpected_error_in_one_line(capsys, tmp_path, monkeypatch)
     def fail(*args, **kwargs):
         raise RuntimeError("Binder Error: something\nLINE 1: SELECT ...\n        ^")
 
-    monkeypatch.setattr("pipelines.cli.ingest_file", fail)
+    monkeypatch.setattr("dashboard.cli.ingest_file", fail)
     path = _bytes("good.csv", GOOD.encode())(tmp_path)
     code = main(["ingest", "--db", str(tmp_path / "cli.duckdb"), str(path)])
     _, err = capsys.readouterr()

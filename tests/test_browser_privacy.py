@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from pipelines import access
+from dashboard import access
 from tests.conftest import served_or_fail
 from tests.test_browser import _foreign, _goto_page, _no_exception, _settle, _watched_page
 

@@ -12,7 +12,7 @@ import pytest
 from dashboard import charts as c
 from dashboard import queries as q
 from dashboard.filters import Filters
-from pipelines.db import connect
+from pipelines.store.db import connect
 
 ALL = Filters()
 WHITE, DARK = "#FFFFFF", "#0E1117"   # Streamlit's light and dark backgrounds

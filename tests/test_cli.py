@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
-from pipelines.db import ENV_VAR, connect
+from dashboard.cli import main
+from pipelines.store.db import ENV_VAR, connect
 from tests.conftest import write_text, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
@@ -197,7 +197,7 @@ def test_environment_variable_chooses_the_database(capsys, tmp_path, monkeypatch
 def _command() -> list[str]:
     """The installed console script if there is one beside this Python, else `-m`."""
     script = shutil.which("silverlining", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "pipelines.cli"]
+    return [script] if script else [sys.executable, "-m", "dashboard.cli"]
 
 
 @pytest.mark.parametrize("name", ["empty.csv", "nope.csv"])
@@ -218,8 +218,8 @@ def test_run_serves_on_localhost_without_telemetry_or_developer_controls():
     """`silverlining run` starts Streamlit on 127.0.0.1, usage statistics off, headless (no
     first-run e-mail prompt), without the deploy button and developer menu, and refusing
     uploads larger than an import takes."""
-    from pipelines.cli import streamlit_command
-    from pipelines.readers import MAX_FILE_MB
+    from dashboard.cli import streamlit_command
+    from pipelines.ingest.read.files import MAX_FILE_MB
 
     command = streamlit_command(8765)
     options = dict(zip(command[5::2], command[6::2], strict=True))
@@ -244,7 +244,7 @@ def test_stopping_run_with_sigterm_stops_the_dashboard_too(tmp_path):
 
     port = free_port()
     env = {**os.environ, "HOME": str(tmp_path)}
-    run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--db",
+    run = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "run", "--db",
                             str(tmp_path / "db.duckdb"), "--port", str(port), "--headless"],
                            cwd=Path(__file__).resolve().parents[1], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -278,10 +278,10 @@ def test_what_silverlining_creates_is_private(tmp_path):
     tracker = write_text(tmp_path, "t.csv", "Company,Job Title,Status\nAcme,Analyst,Applied\n")
     db = tmp_path / "new folder" / "mine.duckdb"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    subprocess.run(["sh", "-c", 'umask 022 && exec "$0" -m pipelines.cli "$@"', sys.executable,
+    subprocess.run(["sh", "-c", 'umask 022 && exec "$0" -m dashboard.cli "$@"', sys.executable,
                     "ingest", "--db", str(db), str(tracker)], check=True, env=env,
                    capture_output=True, cwd=REPO)
-    subprocess.run(["sh", "-c", 'umask 022 && exec "$0" -m pipelines.cli "$@"', sys.executable,
+    subprocess.run(["sh", "-c", 'umask 022 && exec "$0" -m dashboard.cli "$@"', sys.executable,
                     "report", "--db", str(db), "--out", str(tmp_path / "r.html")], check=True,
                    env=env, capture_output=True, cwd=REPO)
     assert db.parent.stat().st_mode & 0o777 == 0o700

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import queries as q
 from dashboard.filters import Filters
-from pipelines.coaching import (
+from pipelines.edits.coaching import (
     add_action,
     add_session,
     delete_session,
@@ -19,7 +19,7 @@ from pipelines.coaching import (
     update_action,
     weekly_goal,
 )
-from pipelines.ingest import ingest_file
+from pipelines.ingest.importer import ingest_file
 from tests.conftest import write_text
 
 ALL = Filters()
@@ -178,7 +178,7 @@ def test_plan_sessions_and_preparation_survive_reimport_and_removing_another_imp
         coached, tmp_path):
     """Plan actions, session notes, the goal and preparation typed in the app stay when the
     tracker is imported again and when an import of another file is removed."""
-    from pipelines.edits import remove_import
+    from pipelines.edits.imports import remove_import
 
     add_session(coached, D(2025, 3, 1), "Notes typed in the app",
                 [("leadership", "Write three stories", D(2025, 3, 15))])

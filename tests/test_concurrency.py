@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import state
-from pipelines import cli
-from pipelines.db import connect, scalar
+from dashboard import cli, state
+from pipelines.store.db import connect, scalar
 from tests.test_app import _app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +51,7 @@ def _idle() -> None:
 
 
 def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -79,7 +78,7 @@ def test_cli_waits_while_the_dashboard_is_busy_then_lands(database, tmp_path):
     tracker = _tracker(tmp_path, "t.csv", ["Acme", "Globex"])
     with state.DATABASES.lease(str(database)):  # as a page run does
         command = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "ingest", "--db", str(database),
+            [sys.executable, "-m", "dashboard.cli", "ingest", "--db", str(database),
              str(tracker)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
         time.sleep(3)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.db import connect, scalar
 from pipelines.errors import IngestError
-from pipelines.ingest import ingest_file
+from pipelines.ingest.importer import ingest_file
+from pipelines.store.db import connect, scalar
 from tests.corpus_expectations import EXPECTED
 
 pytestmark = pytest.mark.corpus

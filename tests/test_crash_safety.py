@@ -3,7 +3,7 @@ cleanly with exactly what it held before or, once the import has committed, exac
 import; never a part of it.
 
 Slow-ish (about 45 s, marked ``slow`` but part of the normal suite): each kill point runs
-``python -m pipelines.cli ingest`` in a process of its own, through tests/ingest_phases.py,
+``python -m dashboard.cli ingest`` in a process of its own, through tests/ingest_phases.py,
 which prints each phase of the import as it begins and can stop at one. Kills are placed by
 those phases, not by the clock alone: where a phase begins (the process stopped there), a
 fraction of the way into a phase (as long as that phase took in a complete run), or as soon as
@@ -28,12 +28,12 @@ import duckdb
 import pytest
 
 from benchmarks.trackers import make_csv, tracker_sql
-from pipelines.checks import failing_checks
-from pipelines.coaching import add_action, add_session, save_preparations
-from pipelines.codebook_edits import add_phrase, add_theme
-from pipelines.db import connect
-from pipelines.edits import place_status, save_annotation, save_profile, save_scope
-from pipelines.ingest import ingest_file
+from pipelines.edits.coaching import add_action, add_session, save_preparations
+from pipelines.edits.codebook import add_phrase, add_theme
+from pipelines.edits.corrections import place_status, save_annotation, save_profile, save_scope
+from pipelines.ingest.importer import ingest_file
+from pipelines.store.checks import failing_checks
+from pipelines.store.db import connect
 from tests.conftest import snapshot
 
 pytestmark = pytest.mark.slow

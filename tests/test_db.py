@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.db import DatabaseBusy, connect, scalar, transaction
-from pipelines.edits import demo_import_id, first_run_demo, remove_import
+from pipelines.edits.demo import demo_import_id, first_run_demo
+from pipelines.edits.imports import remove_import
+from pipelines.store.db import DatabaseBusy, connect, scalar, transaction
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLD = """
@@ -93,7 +94,7 @@ def test_the_demo_loads_on_the_first_start_only(tmp_path):
         assert scalar(con, "SELECT count(*) FROM applications") == 0
     with connect(tmp_path / "own.duckdb") as con:
         (tmp_path / "t.csv").write_text("Company,Job Title,Status\nAcme,Analyst,Applied\n")
-        from pipelines.ingest import ingest_file
+        from pipelines.ingest.importer import ingest_file
 
         ingest_file(con, tmp_path / "t.csv")
         assert first_run_demo(con) is False

@@ -1,4 +1,4 @@
-"""The optional embeddings extra (pipelines/embeddings.py): grouping feedback by meaning for
+"""The optional embeddings extra (pipelines/derive/embeddings.py): grouping feedback by meaning for
 theme suggestions, with a fake encoder everywhere and the real model only where the extra
 is installed; without it, or when the model fails, suggestions are grouped by shared words."""
 
@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines import embeddings
-from pipelines.codebook_edits import _terms, suggest_themes
-from pipelines.ingest import ingest_file
+from pipelines.derive import embeddings
+from pipelines.derive.suggestions import _terms, suggest_themes
+from pipelines.ingest.importer import ingest_file
 from tests.conftest import write_text
 
 needs_sklearn = pytest.mark.skipif(importlib.util.find_spec("sklearn") is None,
@@ -125,7 +125,7 @@ def test_a_failing_model_falls_back_to_terms(con, tmp_path, monkeypatch, caplog,
             raise RuntimeError("out of memory")
         monkeypatch.setattr(embeddings, "default_encoder", lambda scope="": encode)
     _ingest(con, tmp_path, ["Weak portfolio samples", "Portfolio samples too academic"])
-    with caplog.at_level(logging.WARNING, logger="pipelines.codebook_edits"):
+    with caplog.at_level(logging.WARNING, logger="pipelines.edits.codebook"):
         for method in ("auto", "embeddings"):
             got = suggest_themes(con, method=method)
             pd.testing.assert_frame_equal(_same(got), _same(suggest_themes(con, method="terms")))

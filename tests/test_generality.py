@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.ingest import ingest_file
+from pipelines.ingest.importer import ingest_file
 from tests.conftest import applications, write_text, write_xlsx
 
 

@@ -1,4 +1,4 @@
-"""Tests for pipelines.layouts through ingest_file: layout detection and the stored
+"""Tests for pipelines.ingest.stage through ingest_file: layout detection and the stored
 stage and outcome of each application."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from pipelines.errors import MappingError
-from pipelines.ingest import ingest_file
+from pipelines.ingest.importer import ingest_file
 from tests.conftest import write_text, write_xlsx
 
 D = dt.date

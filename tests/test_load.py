@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import load, scope, themes
-from pipelines.checks import failing_checks
-from pipelines.db import scalar
-from pipelines.edits import remove_import
+from pipelines.derive import scope, themes
+from pipelines.edits.imports import remove_import
 from pipelines.errors import IngestError
-from pipelines.ingest import ingest_file
-from pipelines.load import stored_file
+from pipelines.ingest import load
+from pipelines.ingest.importer import ingest_file
+from pipelines.ingest.load import stored_file
+from pipelines.store.checks import failing_checks
+from pipelines.store.db import scalar
 from tests.conftest import applications, snapshot, write_text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,5 @@
-"""Tests for pipelines.mapping: source columns to canonical fields, checked against values."""
+"""Tests for pipelines.ingest.detect.mapping: source columns to canonical fields, checked
+against values."""
 
 from __future__ import annotations
 
@@ -8,15 +9,11 @@ from pathlib import Path
 import pytest
 
 from pipelines.errors import MappingError
-from pipelines.mapping import (
-    header_score,
-    normalize_header,
-    parse_overrides,
-    propose_mapping,
-)
-from pipelines.profile import profile_values
+from pipelines.ingest.detect.mapping import parse_overrides, propose_mapping
+from pipelines.ingest.detect.profile import profile_values
+from pipelines.ingest.headers import header_score, normalize_header
 
-SYNONYMS = Path(__file__).resolve().parents[1] / "pipelines" / "synonyms.csv"
+SYNONYMS = Path(__file__).resolve().parents[1] / "pipelines" / "ingest" / "synonyms.csv"
 
 DATES = ["2024-01-05", "2024-02-11", "3/4/2025", "2024-06-30"]
 URLS = ["https://example.com/jobs/1", "https://jobs.example.org/42", "https://x.io/a"]

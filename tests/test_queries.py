@@ -13,8 +13,8 @@ import pytest
 
 from dashboard import queries as q
 from dashboard.filters import Filters
-from pipelines.db import connect
-from pipelines.ingest import ingest_file
+from pipelines.ingest.importer import ingest_file
+from pipelines.store.db import connect
 from tests.conftest import write_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -469,7 +469,7 @@ def test_scope_points_sample_a_large_selection(small):
 def test_candidate_scope_and_scope_table(small):
     """No profile gives None; a profile gives its levels; the scope table says how each
     title was read and which rows the user changed."""
-    from pipelines.edits import save_profile, save_scope
+    from pipelines.edits.corrections import save_profile, save_scope
 
     assert q.candidate_scope(small) is None
     save_profile(small, current_title="Senior Analyst", org_size=1000)
@@ -513,9 +513,9 @@ def test_the_view_without_empty_correction_tables_is_the_same_view(small):
     rows and columns of the stored view joining all four; with none, no join at all."""
     import itertools
 
-    from pipelines.coaching import save_preparations
-    from pipelines.edits import place_status, save_annotation, save_scope
-    from pipelines.view import ALL_TABLES, edits_present, view_sql
+    from pipelines.edits.coaching import save_preparations
+    from pipelines.edits.corrections import place_status, save_annotation, save_scope
+    from pipelines.store.view import ALL_TABLES, edits_present, view_sql
 
     assert edits_present(small) == frozenset()
     assert "JOIN" not in view_sql(frozenset())

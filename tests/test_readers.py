@@ -1,4 +1,5 @@
-"""Tests for pipelines.readers: files → the temp table ``_raw`` and a RawTable describing it."""
+"""Tests for pipelines.ingest.read.files: files → the temp table ``_raw`` and a RawTable
+describing it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pandas as pd
 import pytest
 
 from pipelines.errors import UnreadableFile
-from pipelines.rawtable import MAX_CELL_CHARS
-from pipelines.readers import read_file
+from pipelines.ingest.read.files import read_file
+from pipelines.ingest.read.rawtable import MAX_CELL_CHARS
 from tests.conftest import write_text, write_xlsx
 
 HEADER = ["Company", "Job Title", "Date Applied", "Status"]

@@ -14,14 +14,14 @@ import pandas as pd
 import pytest
 
 from dashboard import queries as q
+from dashboard.cli import main
 from dashboard.exports import safe_csv
 from dashboard.filters import Filters
 from dashboard.report import build_report
-from pipelines.cli import main
-from pipelines.coaching import add_action, add_session
-from pipelines.codebook_edits import update_theme
-from pipelines.edits import save_profile
-from pipelines.ingest import ingest_file
+from pipelines.edits.coaching import add_action, add_session
+from pipelines.edits.codebook import update_theme
+from pipelines.edits.corrections import save_profile
+from pipelines.ingest.importer import ingest_file
 from tests.conftest import write_text
 
 D = dt.date

@@ -9,11 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.edits import load_demo, remove_import, save_profile, save_scope
-from pipelines.ingest import ingest_file
+from pipelines.derive.scope import MODEL, effective_level
+from pipelines.derive.titles import read_title
+from pipelines.edits.corrections import save_profile, save_scope
+from pipelines.edits.demo import load_demo
+from pipelines.edits.imports import remove_import
+from pipelines.ingest.importer import ingest_file
 from pipelines.normalize.sizes import parse_amount, parse_org_size, parse_org_type, parse_reach
-from pipelines.scope import MODEL, effective_level
-from pipelines.titles import read_title
 from tests.conftest import write_text
 
 PAIRS = Path(__file__).parent / "data" / "scope_pairs.csv"
@@ -219,7 +221,7 @@ def test_title_words_are_stored_and_filled_in_an_older_database(tmp_path):
     """The words that set a title's level are stored with the application (what the Scope
     fit table shows as 'read as'); a database from before they were stored gets them when
     it is opened."""
-    from pipelines.db import connect
+    from pipelines.store.db import connect
 
     path = tmp_path / "old.duckdb"
     con = connect(path)

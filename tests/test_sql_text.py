@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from dashboard import workspace
-from pipelines.coaching import add_action, add_session, update_action
-from pipelines.codebook_edits import add_phrase, add_theme, update_theme
-from pipelines.db import connect, scalar
-from pipelines.edits import place_status, save_annotation, save_profile
-from pipelines.ingest import ingest_file
+from pipelines.edits.coaching import add_action, add_session, update_action
+from pipelines.edits.codebook import add_phrase, add_theme, update_theme
+from pipelines.edits.corrections import place_status, save_annotation, save_profile
+from pipelines.ingest.importer import ingest_file
+from pipelines.store.db import connect, scalar
 
 HOSTILE = [
     "Robert'); DROP TABLE applications; --",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.edits import save_annotation
-from pipelines.ingest import ingest_file
-from pipelines.themes import classify_text, classify_texts, default_codebook
+from pipelines.derive.themes import classify_text, classify_texts, default_codebook
+from pipelines.edits.corrections import save_annotation
+from pipelines.ingest.importer import ingest_file
 from tests.conftest import write_text
 
 LABELLED = Path(__file__).parent / "data" / "feedback_labelled.csv"
@@ -166,7 +166,7 @@ def test_shared_word_boundary_changes_no_match():
     plain alternation of its phrases matches, on every labelled text."""
     import re
 
-    from pipelines.themes import default_phrases, expand_frames, fold
+    from pipelines.derive.themes import default_phrases, expand_frames, fold
     plain: dict[str, list[str]] = {}
     for theme, pattern in default_phrases():
         plain.setdefault(theme, []).append(f"(?:{expand_frames(pattern)})")
@@ -220,7 +220,7 @@ def test_batch_classification_agrees_with_one_text_at_a_time():
 
 def test_a_phrase_the_fast_engine_cannot_read_still_tags():
     """A pattern with a back-reference (which RE2 refuses) is still applied, in Python."""
-    from pipelines.themes import Codebook, default_themes
+    from pipelines.derive.themes import Codebook, default_themes
     book = Codebook.build(default_themes(), [("preparation", r"\b(\w+) \1 again\b")])
     rows = classify_texts(pd.Series(["it was late late again", "fine"]), book)
     assert list(zip(rows["text"], rows["theme"], strict=True)) == [
@@ -251,7 +251,7 @@ def test_import_tags_feedback_and_edits_retag(con, tmp_path):
 def test_codebook_changes_retag_every_application(con, tmp_path):
     """A new theme with a plain phrase tags matching feedback at once (any word ending);
     merging it away moves its phrase to the target theme."""
-    from pipelines.codebook_edits import add_theme, merge_themes
+    from pipelines.edits.codebook import add_theme, merge_themes
 
     tracker = TRACKER + "Umbrella,Writer,2025-03-10,Rejected,They lacked portfolio pieces\n"
     ingest_file(con, write_text(tmp_path, "t.csv", tracker))
@@ -269,7 +269,7 @@ def test_codebook_changes_retag_every_application(con, tmp_path):
 
 def test_untagged_feedback_is_grouped_into_suggestions(con, tmp_path):
     """Feedback no theme names is grouped by the term it shares, with counts and quotes."""
-    from pipelines.codebook_edits import suggest_themes
+    from pipelines.derive.suggestions import suggest_themes
 
     tracker = ("Company,Job Title,Date Applied,Status,Feedback\n"
                "A,Writer,2025-03-01,Rejected,Weak portfolio samples\n"
@@ -284,7 +284,7 @@ def test_untagged_feedback_is_grouped_into_suggestions(con, tmp_path):
 @pytest.mark.parametrize("name", ["Bad Name", "", "x" * 60, "1abc"])
 def test_theme_names_are_checked(con, name):
     """A theme name must be a short snake_case word."""
-    from pipelines.codebook_edits import add_theme
+    from pipelines.edits.codebook import add_theme
 
     with pytest.raises(ValueError):
         add_theme(con, name, "Label", True)
@@ -297,7 +297,7 @@ def _codes(con) -> dict[str, str | None]:
 def test_each_application_carries_its_themes_through_edits(con, tmp_path):
     """applications.theme_codes (what the pages count) lists the same themes as
     application_themes after an import, an edit of the feedback and a codebook change."""
-    from pipelines.codebook_edits import add_theme
+    from pipelines.edits.codebook import add_theme
 
     ingest_file(con, write_text(tmp_path, "t.csv", TRACKER + (
         "Umbrella,Writer,2025-03-10,Rejected,Salary expectations too high; they lacked "
@@ -317,7 +317,7 @@ def test_each_application_carries_its_themes_through_edits(con, tmp_path):
 def test_a_database_tagged_before_theme_codes_gets_them_on_opening(tmp_path):
     """A database from before theme_codes existed (tags stored, codes empty) has its codes
     filled the first time it is opened."""
-    from pipelines.db import connect
+    from pipelines.store.db import connect
 
     path = tmp_path / "old.duckdb"
     con = connect(path)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.titles import read_title, read_titles
+from pipelines.derive.titles import read_title, read_titles
 from tests.strategies import ANY_CELL, phrases
 
 DATA = Path(__file__).parent / "data"

@@ -15,28 +15,26 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import scope, themes
-from pipelines.coaching import (
-    DEMO_SESSIONS,
+from pipelines.derive import scope, themes
+from pipelines.edits.coaching import (
     add_action,
     add_session,
     save_preparations,
     update_action,
     weekly_goal,
 )
-from pipelines.codebook_edits import add_phrase, add_theme, merge_themes, update_theme
-from pipelines.db import connect
-from pipelines.edits import (
-    demo_import_id,
-    load_demo,
+from pipelines.edits.codebook import add_phrase, add_theme, merge_themes, update_theme
+from pipelines.edits.corrections import (
     place_status,
-    remove_import,
     save_annotation,
     save_profile,
     save_scope,
     save_scopes,
 )
-from pipelines.ingest import ingest_file
+from pipelines.edits.demo import DEMO_SESSIONS, demo_import_id, load_demo
+from pipelines.edits.imports import remove_import
+from pipelines.ingest.importer import ingest_file
+from pipelines.store.db import connect
 from tests.conftest import snapshot, write_text
 
 D = dt.date

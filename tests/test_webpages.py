@@ -1,12 +1,12 @@
-"""Tests for pipelines.webpages: the tables of a spreadsheet saved as a web page."""
+"""Tests for pipelines.ingest.read.webpages: the tables of a spreadsheet saved as a web page."""
 
 from __future__ import annotations
 
 import pytest
 
 from pipelines.errors import UnreadableFile
-from pipelines.readers import read_file
-from pipelines.webpages import is_web_page
+from pipelines.ingest.read.files import read_file
+from pipelines.ingest.read.webpages import is_web_page
 from tests.test_readers import raw
 
 NAVIGATION = "<table><tr><td><a href='/'>Home</a></td><td>Help</td></tr></table>"

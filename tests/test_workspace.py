@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import cohort_view, workspace
-from pipelines import cli
-from pipelines.db import connect
-from pipelines.edits import demo_import_id
-from pipelines.ingest import ingest_file
+from dashboard import cli, cohort_view, workspace
+from pipelines.edits.demo import demo_import_id
+from pipelines.ingest.importer import ingest_file
+from pipelines.store.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -174,7 +173,7 @@ def test_cohort_returns_aggregates_only(cohort_folder):
         assert secret.encode() not in blob, secret
     assert set(found.stages) == {"screen", "interview", "final", "offer"}
     assert list(found.themes.columns) == ["theme", "label", "controllable", "median_share"]
-    from pipelines.themes import default_themes
+    from pipelines.derive.themes import default_themes
 
     assert sorted(found.themes["theme"]) == sorted(t.name for t in default_themes())
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import charts, state
 from dashboard.exports import safe_csv
-from pipelines.edits import save_annotation
+from pipelines.edits.corrections import save_annotation
 from pipelines.normalize.statuses import OUTCOMES, STAGES
 
 EDITABLE = ("stage_reached", "outcome", "feedback", "notes")

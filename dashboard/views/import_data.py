@@ -8,14 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from pipelines.edits import place_status, remove_import
+from pipelines.edits.corrections import place_status
+from pipelines.edits.imports import remove_import
 from pipelines.errors import IngestError
-from pipelines.ingest import ImportReport, ingest_file
-from pipelines.layouts import LAYOUTS
-from pipelines.mapping import FIELDS, IGNORE
+from pipelines.ingest.detect.layouts import LAYOUTS
+from pipelines.ingest.headers import FIELDS, IGNORE
+from pipelines.ingest.importer import ImportReport, ingest_file
+from pipelines.ingest.read.files import MAX_FILE_MB
+from pipelines.ingest.report import format_report
 from pipelines.normalize.statuses import OUTCOMES, STAGES
-from pipelines.readers import MAX_FILE_MB
-from pipelines.report import format_report
 
 TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
 CHOICES = ["", IGNORE, *FIELDS] + [f"stage:{s}" for s in STAGES] + [

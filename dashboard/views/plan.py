@@ -9,7 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from pipelines.coaching import STATUS_LABELS, STATUSES, add_action, delete_action, update_action
+from pipelines.edits.coaching import (
+    STATUS_LABELS,
+    STATUSES,
+    add_action,
+    delete_action,
+    update_action,
+)
 
 st.title("Development plan")
 state.demo_banner()

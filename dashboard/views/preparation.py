@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, state
-from pipelines.coaching import PREP_FIELDS, PREP_LABELS, save_preparations, set_weekly_goal
+from pipelines.edits.coaching import PREP_FIELDS, PREP_LABELS, save_preparations, set_weekly_goal
 
 SHOWN = 1000
 

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.cohort_view import draw_cohort
 from dashboard.report import build_report
-from pipelines.coaching import add_session, delete_session
+from pipelines.edits.coaching import add_session, delete_session
 
 st.title("Coach review")
 state.demo_banner()

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, state
-from pipelines.edits import ORG_TYPES, REACHES, save_profile, save_scopes
+from pipelines.edits.corrections import ORG_TYPES, REACHES, save_profile, save_scopes
 
 SHOWN = 1000
 TYPE_LABELS = {"startup": "Startup", "nonprofit": "Nonprofit", "public_sector": "Public sector",

@@ -9,7 +9,7 @@ import re
 import streamlit as st
 
 from dashboard import charts, state
-from pipelines import codebook_edits
+from pipelines.edits import codebook as codebook_edits
 
 MIN_FEEDBACK = 10
 GROUPINGS = {"terms": "grouped by shared words",

@@ -26,7 +26,7 @@ def _vocabulary() -> dict[str, re.Pattern[str]]:
     regular expressions over folded text (see ``fold``); \b does not work for Chinese,
     Japanese or Korean, so those words stand alone."""
     words: dict[str, list[str]] = {}
-    text = resources.files("pipelines").joinpath("status_words.csv").read_text("utf-8")
+    text = resources.files("pipelines.normalize").joinpath("status_words.csv").read_text("utf-8")
     for row in csv.DictReader(io.StringIO(text)):
         words.setdefault(row["meaning"], []).append(row["pattern"])
     return {meaning: re.compile("|".join(p)) for meaning, p in words.items()}

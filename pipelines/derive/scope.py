@@ -26,8 +26,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.db import transaction
-from pipelines.titles import read_title, read_titles
+from pipelines.derive.titles import read_title, read_titles
+from pipelines.store.db import transaction
 
 
 @dataclass(frozen=True)

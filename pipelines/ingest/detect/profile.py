@@ -7,8 +7,8 @@ from functools import cached_property
 
 import duckdb
 
-from pipelines.layouts import NAME_SEPARATOR
-from pipelines.mapping import FLAG_VALUES, ColumnProfile
+from pipelines.ingest.detect.layouts import NAME_SEPARATOR
+from pipelines.ingest.detect.mapping import FLAG_VALUES, ColumnProfile
 from pipelines.normalize.statuses import classify_status
 
 SAMPLE = 400  # distinct values looked at per column

@@ -8,22 +8,13 @@ Overrides name a column and a field; they win over everything else.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
 from pipelines.errors import MappingError, listed
-from pipelines.normalize.statuses import classify_status, fold
+from pipelines.ingest.headers import FIELDS, IGNORE, normalize_header, synonyms
+from pipelines.normalize.statuses import classify_status
 
-FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_history",
-          "outcome_on", "feedback", "notes",
-          "location", "salary", "source_channel", "referral", "contact", "org_size", "org_type",
-          "org_reach", "people_managed", "budget", "prep_hours", "researched",
-          "insiders_contacted", "questions_prepared", "feedback_asked",
-          "job_url", "source_ref", "from_stage", "to_stage", "salary_max", "salary_currency")
-IGNORE = "ignore"
 FLAG_VALUES = {"yes", "y", "no", "n", "1", "0", "true", "false", "x", "ja", "nein", "evet",
                "hayir", "是", "否", "✓", "✔", "✗", "-", "n/a", "na", "none", "expired", "g",
                "done", "scheduled", "complete", "completed"}
@@ -37,40 +28,6 @@ _FIELD_WORDS = [("company", "company"), ("title", "job_title"), ("status", "stat
                 ("feedback", "feedback"), ("note", "notes"), ("location", "location"),
                 ("contact", "contact"), ("referr", "referral"), ("source", "source_channel"),
                 ("applied", "applied_on")]
-
-
-def normalize_header(name: object) -> str:
-    """Fold a header for lookup: no accents, lower case, punctuation as spaces."""
-    return fold(str(name), collapse=False)
-
-
-@lru_cache(maxsize=1)
-def synonyms() -> dict[str, tuple[str, int]]:
-    """Folded header → (field, rank within the field); lower rank is the better match."""
-    table: dict[str, tuple[str, int]] = {}
-    ranks: dict[str, int] = {}
-    with resources.files("pipelines").joinpath("synonyms.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            ranks[row["field"]] = ranks.get(row["field"], -1) + 1
-            table.setdefault(normalize_header(row["header"]), (row["field"], ranks[row["field"]]))
-    return table
-
-
-def header_score(cells: list) -> float:
-    """How much a row reads like a tracker's header: one point per distinct known field,
-    half a point per distinct name of a stage (a data row of ticks, 'x' in every stage
-    column, names one)."""
-    found, stages = set(), set()
-    for cell in cells:
-        if cell is None or len(str(cell)) > 60:
-            continue
-        name = normalize_header(cell)
-        hit = synonyms().get(name)
-        if hit and hit[0] != IGNORE:
-            found.add(hit[0])
-        elif name not in stages and classify_status(cell)[2]:
-            stages.add(name)
-    return len(found) + len(stages) / 2 if len(found) + len(stages) >= 2 else 0.0
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.mapping import header_score
+from pipelines.ingest.headers import header_score
 
 HEADER_SEARCH_ROWS = 30
 # A spreadsheet cell holds at most 32,767 characters; longer text (only a text file can hold

@@ -22,7 +22,7 @@ from importlib import resources
 import duckdb
 import pandas as pd
 
-from pipelines.db import transaction
+from pipelines.store.db import transaction
 
 GENERIC = "generic_template"
 # Experience *of* one of these is that theme, not a general experience gap.
@@ -357,7 +357,7 @@ def _set_end(pattern: str, start: int) -> int:
 
 
 def _csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("pipelines").joinpath(name).read_text("utf-8")
+    text = resources.files("pipelines.derive").joinpath(name).read_text("utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 

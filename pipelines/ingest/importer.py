@@ -19,19 +19,21 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.db import first_row
 from pipelines.errors import IngestError, MappingError, NoApplications, listed
-from pipelines.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, stage, transition_columns
-from pipelines.load import pack_file, write_import
-from pipelines.mapping import normalize_header, propose_mapping
-from pipelines.profile import distinct_values, profile_columns
-from pipelines.rawtable import MAX_CELL_CHARS
-from pipelines.readers import check_readable, read_file
+from pipelines.ingest.detect.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, transition_columns
+from pipelines.ingest.detect.mapping import propose_mapping
+from pipelines.ingest.detect.profile import distinct_values, profile_columns
+from pipelines.ingest.headers import normalize_header
+from pipelines.ingest.load import pack_file, write_import
+from pipelines.ingest.read.files import check_readable, read_file
+from pipelines.ingest.read.rawtable import MAX_CELL_CHARS
+from pipelines.ingest.stage import stage
+from pipelines.store.db import first_row
 
 # What an import needs only after reading the file: pandas, numpy and the modules built on
 # them, half a second to import. warm_imports() imports them in a thread meanwhile, while
 # DuckDB or calamine reads the file (both let go of the interpreter).
-_AFTER_READING = ("pipelines.canonical", "pipelines.scope", "pipelines.themes")
+_AFTER_READING = ("pipelines.ingest.canonical", "pipelines.derive.scope", "pipelines.derive.themes")
 _warming: list[threading.Thread] = []
 
 
@@ -183,7 +185,7 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         report.already_imported, report.import_id = True, previous[0]
         remember()
         return report
-    from pipelines.canonical import canonicalise  # imported meanwhile (warm_imports)
+    from pipelines.ingest.canonical import canonicalise  # imported meanwhile (warm_imports)
 
     staged = stage(con, chosen, raw.columns, mapping)
     found = canonicalise(con, staged=staged, dayfirst_hint=dayfirst_hint(raw, mapping),
@@ -217,8 +219,8 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         report.preview = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         return report
     record = {**report.as_dict(), "content_sha256": packed.sha256, "layout_key": key}
-    from pipelines.scope import refresh_scope
-    from pipelines.themes import refresh_themes
+    from pipelines.derive.scope import refresh_scope
+    from pipelines.derive.themes import refresh_themes
 
     def derive() -> None:  # in the import's transaction: a kill never leaves half of it
         remember()

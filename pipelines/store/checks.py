@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.db import scalar
+from pipelines.store.db import scalar
 
 CHECKS = {
     "every application names a company, a job title or a reference": """

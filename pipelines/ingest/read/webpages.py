@@ -3,7 +3,7 @@
 Excel's and LibreOffice's "Save as Web Page", Google Sheets' HTML download and many web
 apps' "Export to Excel" write an HTML page holding a ``<table>``, often named ``.xls``.
 The page's tables are read with the standard library's HTML parser; the one that holds the
-applications is chosen and loaded as a workbook's sheet is (``pipelines.workbooks``).
+applications is chosen and loaded as a workbook's sheet is (``pipelines.ingest.read.workbooks``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 from html.parser import HTMLParser
 
 from pipelines.errors import UnreadableFile
-from pipelines.rawtable import RawTable
-from pipelines.workbooks import load_best_sheet
+from pipelines.ingest.read.rawtable import RawTable
+from pipelines.ingest.read.workbooks import load_best_sheet
 
 MAX_SPAN = 1_000  # columns one cell may span (colspan), so a page cannot ask for billions
 _PAGE = re.compile(rb"<(!doctype\s+html|html|table)\b", re.I)

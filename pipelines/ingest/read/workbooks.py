@@ -16,8 +16,13 @@ from pathlib import Path
 import python_calamine as calamine
 
 from pipelines.errors import NoApplications, UnreadableFile, listed
-from pipelines.mapping import header_score
-from pipelines.rawtable import HEADER_SEARCH_ROWS, RawTable, find_header_row, load_columns
+from pipelines.ingest.headers import header_score
+from pipelines.ingest.read.rawtable import (
+    HEADER_SEARCH_ROWS,
+    RawTable,
+    find_header_row,
+    load_columns,
+)
 
 MAX_UNZIPPED_BYTES = 1 << 30  # a workbook that inflates beyond 1 GiB is refused
 MAX_ZIP_RATIO = 200

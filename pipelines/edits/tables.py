@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.db import scalar, transaction
+from pipelines.store.db import scalar, transaction
 
 
 def save_edits(con: duckdb.DuckDBPyConnection, table: str, fields: tuple[str, ...], check,

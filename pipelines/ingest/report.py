@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.errors import listed
-from pipelines.ingest import ImportReport
+from pipelines.ingest.importer import ImportReport
 
 _LAYOUT_WORDS = {
     "status_column": "one row per application with a status column",

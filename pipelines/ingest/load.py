@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import zstandard
 
-from pipelines.checks import failing_checks
-from pipelines.db import first_row, scalar, transaction
 from pipelines.errors import IngestError
+from pipelines.store.checks import failing_checks
+from pipelines.store.db import first_row, scalar, transaction
 
 MATCH_WINDOW_DAYS = 7
 FIELDS = ("company", "job_title", "company_key", "title_key", "applied_on", "outcome_on",

@@ -8,23 +8,14 @@ keyed by ``application_id`` or status text, so re-importing a tracker never touc
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import duckdb
 
-from pipelines.coaching import load_demo_coaching, remove_demo_coaching
-from pipelines.db import scalar, transaction
-from pipelines.edit_tables import _upsert, save_edits
-from pipelines.ingest import ImportReport, ingest_file
+from pipelines.derive.scope import refresh_scope
+from pipelines.derive.themes import refresh_themes
+from pipelines.edits.tables import _upsert, save_edits
 from pipelines.normalize.statuses import OUTCOMES, STAGES
-from pipelines.scope import refresh_scope
-from pipelines.themes import refresh_themes
+from pipelines.store.db import scalar, transaction
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "tracker.xlsx"
-# The sample tracker's candidate: Dana, VP of Communications at a 35-person local nonprofit.
-SAMPLE_PROFILE = {"current_title": "VP of Communications", "org_size": 35,
-                  "org_type": "nonprofit", "org_reach": "local", "people_managed": 2}
 ORG_TYPES = ("startup", "nonprofit", "public_sector", "company")
 REACHES = ("local", "regional", "national", "global")
 SCOPE_FIELDS = ("title_level", "org_size", "org_type", "org_reach", "people_managed", "budget")
@@ -116,72 +107,3 @@ def place_status(con: duckdb.DuckDBPyConnection, status_raw: str, stage: str,
         con.execute("INSERT OR REPLACE INTO status_overrides VALUES (?, ?, ?, now()::TIMESTAMP)",
                     [status_raw, stage, outcome])
     return scalar(con, "SELECT count(*) FROM applications WHERE status_raw = ?", [status_raw])
-
-
-def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
-    """Remove one import: applications that only it described go (their annotations stay,
-    so importing the file again brings the edits back); applications another import also
-    describes stay. One transaction, the themes and levels refreshed in it. Returns the
-    number of applications removed."""
-    with transaction(con):
-        con.execute("""CREATE OR REPLACE TEMP TABLE _gone AS
-            SELECT application_id FROM application_sources WHERE import_id = ?
-            EXCEPT SELECT application_id FROM application_sources WHERE import_id <> ?""",
-                    [import_id, import_id])
-        removed = scalar(con, "SELECT count(*) FROM _gone")
-        con.execute("DELETE FROM applications WHERE application_id IN (SELECT * FROM _gone)")
-        con.execute("DELETE FROM application_sources WHERE import_id = ?", [import_id])
-        sha = scalar(con, "SELECT content_sha256 FROM imports WHERE import_id = ?",
-                     [import_id])
-        con.execute("DELETE FROM imports WHERE import_id = ?", [import_id])
-        con.execute("DELETE FROM import_files WHERE content_sha256 = ? AND content_sha256 NOT "
-                    "IN (SELECT content_sha256 FROM imports)", [sha])
-        if scalar(con, "SELECT value FROM app_state WHERE key = 'demo_import_id'") == str(
-                import_id) and scalar(con, "SELECT count(*) FROM app_state "
-                                           "WHERE key = 'demo_profile'"):
-            con.execute("DELETE FROM candidate_profile")  # Dana's, set with the demo data
-            con.execute("DELETE FROM app_state WHERE key = 'demo_profile'")
-        if scalar(con, "SELECT value FROM app_state WHERE key = 'demo_import_id'") == str(
-                import_id):
-            remove_demo_coaching(con)
-        con.execute("DELETE FROM app_state WHERE key = 'demo_import_id' AND value = ?",
-                    [str(import_id)])
-        con.execute("DROP TABLE _gone")
-        refresh_themes(con)  # in the same transaction: no stale themes after a crash
-        refresh_scope(con)
-    return removed
-
-
-def load_demo(con: duckdb.DuckDBPyConnection) -> ImportReport:
-    """Import the sample tracker and remember it as demo data (to clear with one click). With
-    no profile of the user's own yet, Dana's current role becomes the profile until the demo
-    data is cleared."""
-    report = ingest_file(con, SAMPLE, display_name="Demo data — Dana's sample tracker.xlsx")
-    if report.import_id is not None:
-        con.execute("INSERT OR REPLACE INTO app_state VALUES ('demo_import_id', ?)",
-                    [str(report.import_id)])
-        if not scalar(con, "SELECT count(*) FROM candidate_profile"):
-            save_profile(con, **SAMPLE_PROFILE)
-            con.execute("INSERT OR REPLACE INTO app_state VALUES ('demo_profile', '1')")
-        load_demo_coaching(con)
-    return report
-
-
-def first_run_demo(con: duckdb.DuckDBPyConnection) -> bool:
-    """On a database's very first start, while it holds no application, load the demo
-    tracker (``load_demo``); True when it did. Remembered in ``app_state``, so the demo
-    never comes back after it was cleared. Run by ``silverlining run`` while the server
-    starts, and by the app for a database that did not go through it."""
-    if scalar(con, "SELECT count(*) FROM app_state WHERE key = 'started'"):
-        return False
-    con.execute("INSERT INTO app_state VALUES ('started', ?)", [dt.datetime.now().isoformat()])
-    if scalar(con, "SELECT count(*) FROM applications"):
-        return False
-    load_demo(con)
-    return True
-
-
-def demo_import_id(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The import that holds the demo data, if it is still loaded."""
-    value = scalar(con, "SELECT value FROM app_state WHERE key = 'demo_import_id'")
-    return int(value) if value else None

@@ -1,24 +1,19 @@
-"""Changes to the feedback codebook made in the app, each stored with the re-tagging of every
-application in one transaction: add a theme, add a phrase, relabel, merge; and discovery of
-the reasons in feedback that no theme names yet."""
+"""Reasons in feedback that no theme names yet, grouped into suggested new themes: by the
+words they share, or by meaning with the optional embeddings extra."""
 
 from __future__ import annotations
 
 import logging
-import re
-import zlib
 from collections import Counter
 
 import duckdb
 import pandas as pd
 
-from pipelines.db import transaction
-from pipelines.themes import fold, load_codebook, refresh_themes
-from pipelines.view import pruned_view
+from pipelines.derive.themes import fold
+from pipelines.store.view import pruned_view
 
 logger = logging.getLogger(__name__)
 
-_NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 STOPWORDS = set("""a about after again all also am an and any are as at be because been before
 being but by can could did do does doing for from had has have having he her here him his how
 i if in into is it its just me more most my no nor not of off on once only or other our out
@@ -27,97 +22,6 @@ those through to too under until up very was we were what when where which while
 with would you your yours thanks thank regards dear hi hello team role position job company
 application applied applying candidate candidates interview interviews recruiter hm said
 told feedback email call week weeks day days time really also still get got""".split())
-
-
-def phrase_pattern(phrase: str) -> str:
-    """A plain phrase typed by the user as a pattern over folded text: its words in order,
-    each allowing an ending ('lack experience' also finds 'lacked experienced')."""
-    words = fold(phrase).split()
-    if not words:
-        raise ValueError("the phrase has no words")
-    return r"\b" + r"\s+".join(re.escape(w) + r"\w*" for w in words)
-
-
-def add_theme(con: duckdb.DuckDBPyConnection, name: str, label: str, controllable: bool,
-              description: str = "", action: str = "", phrases: tuple[str, ...] = ()) -> int:
-    """Add a theme (with optional phrases) and re-tag. Returns the (application, theme) rows.
-    Raises ValueError for a malformed or existing name."""
-    if not _NAME.match(name):
-        raise ValueError("a theme name starts with a letter and holds only lower-case letters, "
-                         "digits and underscores (2 to 41 characters), e.g. 'portfolio_gap'")
-    load_codebook(con)
-    if con.execute("SELECT count(*) FROM themes WHERE theme = ?", [name]).fetchall()[0][0]:
-        raise ValueError(f"there is already a theme {name!r}")
-    patterns = [phrase_pattern(phrase) for phrase in phrases]  # every phrase checked first
-    with transaction(con):  # with the tags it changes, or not at all
-        con.execute("INSERT INTO themes VALUES (?, ?, ?, ?, ?, FALSE)",
-                    [name, label.strip() or name, controllable, description, action])
-        for pattern in patterns:
-            _insert_pattern(con, name, pattern)
-        return refresh_themes(con)
-
-
-def theme_name(term: str) -> str:
-    """A valid theme name for a term ('24x7 coverage' → 'theme_24x7_coverage', 'опыт' →
-    'opyt' when it folds to letters, else 'theme_<n>')."""
-    name = re.sub(r"[^a-z0-9]+", "_", fold(term)).strip("_")[:36]
-    if not re.fullmatch(r"[a-z0-9_]+", name or "-"):
-        name = f"{zlib.crc32(term.encode()) % 10**6}"
-    return name if _NAME.match(name) else f"theme_{name}"[:41]
-
-
-def _insert_pattern(con, theme: str, pattern: str) -> None:
-    position = con.execute("SELECT coalesce(max(position), 0) + 1 FROM theme_phrases"
-                           ).fetchall()[0][0]
-    con.execute("INSERT OR IGNORE INTO theme_phrases VALUES (?, ?, FALSE, ?)",
-                [theme, pattern, position])
-
-
-def add_phrase(con: duckdb.DuckDBPyConnection, theme: str, phrase: str) -> int:
-    """Teach a theme one more way of saying it, and re-tag."""
-    _require(con, theme)
-    pattern = phrase_pattern(phrase)
-    with transaction(con):
-        _insert_pattern(con, theme, pattern)
-        return refresh_themes(con)
-
-
-def update_theme(con: duckdb.DuckDBPyConnection, theme: str, *, label: str | None = None,
-                 controllable: bool | None = None, description: str | None = None,
-                 action: str | None = None) -> int:
-    """Change a theme's label, controllable flag, description or action, and re-tag. A label
-    cannot be emptied."""
-    _require(con, theme)
-    if label is not None and not str(label).strip():
-        raise ValueError(f"the theme {theme!r} needs a label")
-    with transaction(con):
-        for column, value in (("label", label), ("controllable", controllable),
-                              ("description", description), ("action", action)):
-            if value is not None:
-                con.execute(f"UPDATE themes SET {column} = ? WHERE theme = ?",
-                            [value.strip() if isinstance(value, str) else value, theme])
-        return refresh_themes(con)
-
-
-def merge_themes(con: duckdb.DuckDBPyConnection, source: str, target: str) -> int:
-    """Fold ``source`` into ``target``: its phrases now signal ``target``; ``source`` goes."""
-    _require(con, source)
-    _require(con, target)
-    if source == target:
-        raise ValueError("a theme cannot be merged into itself")
-    with transaction(con):
-        con.execute("""INSERT OR IGNORE INTO theme_phrases
-                       SELECT ?, pattern, builtin, position FROM theme_phrases WHERE theme = ?""",
-                    [target, source])
-        con.execute("DELETE FROM theme_phrases WHERE theme = ?", [source])
-        con.execute("DELETE FROM themes WHERE theme = ?", [source])
-        return refresh_themes(con)
-
-
-def _require(con, theme: str) -> None:
-    load_codebook(con)
-    if not con.execute("SELECT count(*) FROM themes WHERE theme = ?", [theme]).fetchall()[0][0]:
-        raise ValueError(f"there is no theme {theme!r}")
 
 
 def _terms(text: str) -> set[str]:
@@ -135,7 +39,7 @@ def suggest_themes(con: duckdb.DuckDBPyConnection, min_count: int = 2, limit: in
     suggestion with term (a phrase for a new theme), applications, examples (up to 3
     quotes) and method, the grouping used: "terms" groups by the term a text shares most
     with other such feedback (offline and deterministic); "embeddings" groups by meaning
-    (pipelines.embeddings, the optional extra) and names each group by the term its texts
+    (pipelines.derive.embeddings, the optional extra) and names each group by the term its texts
     share most. ``method="auto"`` groups by meaning when the extra is installed; whenever
     the model cannot be used, the grouping falls back to terms with a logged warning."""
     if method not in METHODS:
@@ -181,7 +85,7 @@ def _grouped_by_meaning(untagged: list[str], min_count: int, explicit: bool,
                         scope: str = "") -> list[tuple[str, int, list[str]]] | None:
     """Groups of texts close in meaning, each named by the term its texts share most; None
     when the embeddings cannot be used (the caller then groups by terms)."""
-    from pipelines import embeddings
+    from pipelines.derive import embeddings
 
     if not embeddings.available():
         if explicit:

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from pipelines.db import scalar
-from pipelines.layouts import LOOKED_UP, STAGED, Staged, cell_text
+from pipelines.ingest.stage import LOOKED_UP, STAGED, Staged, cell_text
 from pipelines.normalize.dates import date_order_evidence, parse_dates
 from pipelines.normalize.salary import parse_salary
 from pipelines.normalize.sizes import (
@@ -32,6 +31,7 @@ from pipelines.normalize.sizes import (
 )
 from pipelines.normalize.statuses import STAGES, classify_statuses
 from pipelines.normalize.text import clean_company, clean_title, company_key, title_key
+from pipelines.store.db import scalar
 
 
 @dataclass

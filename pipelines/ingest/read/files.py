@@ -1,10 +1,9 @@
 """Files → a raw table of text cells in DuckDB.
 
 One job: open a CSV/TSV or a spreadsheet and leave its rows in the view ``_raw`` (see
-``pipelines.rawtable``). This module tells formats apart, refuses what is not a table or is
-too large, and reads text files (encoding, delimiter, DuckDB's parallel reader for large
-UTF-8 files); ``pipelines.workbooks`` reads spreadsheets, ``pipelines.webpages`` the tables
-of spreadsheets saved as web pages.
+``rawtable``). This module tells formats apart, refuses what is not a table or is too large,
+and reads text files (encoding, delimiter, DuckDB's parallel reader for large UTF-8 files);
+``workbooks`` reads spreadsheets, ``webpages`` the tables of spreadsheets saved as web pages.
 """
 
 from __future__ import annotations
@@ -19,9 +18,15 @@ from pathlib import Path
 import duckdb
 
 from pipelines.errors import NoApplications, UnreadableFile
-from pipelines.rawtable import HEADER_SEARCH_ROWS, RawTable, find_header_row, finish_raw, load_rows
-from pipelines.webpages import is_web_page, read_web_page
-from pipelines.workbooks import RESAVE, read_workbook
+from pipelines.ingest.read.rawtable import (
+    HEADER_SEARCH_ROWS,
+    RawTable,
+    find_header_row,
+    finish_raw,
+    load_rows,
+)
+from pipelines.ingest.read.webpages import is_web_page, read_web_page
+from pipelines.ingest.read.workbooks import RESAVE, read_workbook
 
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 # The largest file imported, in MiB (Streamlit's megabytes): the dashboard's upload limit too.

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import access
-from pipelines.db import DatabaseBusy, connect, default_db_path
+from dashboard import access
 from pipelines.errors import IngestError
-from pipelines.ingest import ingest_file, warm_imports
-from pipelines.layouts import LAYOUTS
-from pipelines.mapping import parse_overrides
-from pipelines.readers import MAX_FILE_MB
-from pipelines.report import format_report
+from pipelines.ingest.detect.layouts import LAYOUTS
+from pipelines.ingest.detect.mapping import parse_overrides
+from pipelines.ingest.importer import ingest_file, warm_imports
+from pipelines.ingest.read.files import MAX_FILE_MB
+from pipelines.ingest.report import format_report
+from pipelines.store.db import DatabaseBusy, connect, default_db_path
 
 _DATE_ORDERS = {"dmy": True, "mdy": False, None: None}
 EXIT_BAD_INPUT = 2
@@ -286,7 +286,7 @@ def _first_run(db: str | None) -> None:
     started (the app waits for the file meanwhile, so its first page shows the demo at once
     instead of loading it first). Anything in the way is left to the app, which does the
     same on its first run: a database in use elsewhere, one that cannot be opened."""
-    from pipelines.edits import first_run_demo
+    from pipelines.edits.demo import first_run_demo
 
     try:
         with connect(db) as con:
