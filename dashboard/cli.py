@@ -284,13 +284,16 @@ def _password(args: argparse.Namespace) -> int:
 def _first_run(db: str | None) -> None:
     """While the server starts: load the demo tracker into a database that was never
     started (the app waits for the file meanwhile, so its first page shows the demo at once
-    instead of loading it first). Anything in the way is left to the app, which does the
-    same on its first run: a database in use elsewhere, one that cannot be opened."""
+    instead of loading it first), and redo derived data a migration marked stale. Anything
+    in the way is left to the app, which does the same on its first run: a database in use
+    elsewhere, one that cannot be opened."""
+    from pipelines.derive.refresh import refresh_stale
     from pipelines.edits.demo import first_run_demo
 
     try:
         with connect(db) as con:
             first_run_demo(con)
+            refresh_stale(con)
     except (duckdb.Error, IngestError, OSError):
         return
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from pipelines.normalize.statuses import OUTCOMES, STAGES
+from pipelines.domain import OUTCOMES, STAGES
 
 
 @dataclass(frozen=True)

@@ -31,27 +31,18 @@ import numpy as np
 import pandas as pd
 
 from dashboard.filters import Filters, where
+from dashboard.labels import FLOW_NODES, LEVEL_LABELS, OUTCOME_LABELS, STAGE_LABELS, TYPE_LABELS
 from pipelines.derive.scope import candidate_level
+from pipelines.domain import OUTCOMES, STAGES, sql_array, stage_rank_sql
 from pipelines.edits.coaching import weekly_goal  # noqa: F401 (state.query reads it from here)
-from pipelines.normalize.statuses import OUTCOMES, STAGES
 from pipelines.store.db import first_row, scalar
 from pipelines.store.view import edits_present, pruned_view
-
-STAGE_LABELS = {"applied": "Applied", "screen": "Screen", "interview": "Interview",
-                "final": "Final round", "offer": "Offer"}
-OUTCOME_LABELS = {"active": "Still active", "rejected": "Rejected",
-                  "no_response": "No response", "withdrawn": "Withdrawn", "offer": "Offer"}
-# Sankey nodes, left to right. 'Offer' is one node: the offer stage and the offer outcome.
-FLOW_NODES = (*STAGE_LABELS.values(), "Rejected", "No response", "Withdrawn", "Still active")
 
 DEFAULT_WINDOW_DAYS = 30   # the period compared when no dates are chosen
 MAX_SEGMENTS = 15          # rows of segment_conversion, 'Other' included
 Z_95 = 1.959963984540054   # two-sided 95% normal quantile
 
-_STAGE_RANK_SQL = (f"CASE WHEN outcome = 'offer' THEN {len(STAGES) - 1} "
-                   f"ELSE list_position({list(STAGES)}, stage_reached) - 1 END")
-_NOT_A_REFERRAL = ("'no', 'n', 'none', 'false', '0', '-', 'n/a', 'na', 'nein', 'non', 'nee', "
-                   "'hayır'")
+_STAGE_RANK_SQL = stage_rank_sql()
 SIZE_BANDS = ("1-49", "50-249", "250-999", "1,000-4,999", "5,000+")
 SIZE_BAND_SQL = ("CASE WHEN org_size IS NULL THEN 'Unknown' "
                  "WHEN org_size < 50 THEN '1-49' WHEN org_size < 250 THEN '50-249' "
@@ -65,9 +56,7 @@ STRETCH_BAND_SQL = ("CASE WHEN stretch IS NULL THEN 'Unknown' "
                     "WHEN stretch <= -0.5 THEN '1 level below' "
                     "WHEN stretch < 0.5 THEN 'Your level' "
                     "WHEN stretch < 1.5 THEN '1 level above' ELSE '2+ levels above' END")
-LEVEL_NAMES = {1: "Intern", 2: "Entry", 3: "Mid", 4: "Senior", 5: "Lead", 6: "Manager",
-               7: "Head of", 8: "Director", 9: "Sr director", 10: "VP", 11: "SVP / EVP",
-               12: "C-level"}
+LEVEL_NAMES = LEVEL_LABELS
 _LEVEL_LABELS = tuple(f"{k} {v}" for k, v in LEVEL_NAMES.items())
 _LEVEL_SQL = ("CASE title_level " + " ".join(
     f"WHEN {k} THEN '{k} {v}'" for k, v in LEVEL_NAMES.items()) + " END")
@@ -75,13 +64,12 @@ _LEVEL_SQL = ("CASE title_level " + " ".join(
 # Segment label → SQL expression over applications_view. NULL or blank becomes 'Unknown'.
 SEGMENTS: dict[str, str] = {
     "Source": "trim(source_channel)",
-    "Referral": (f"CASE WHEN (nullif(trim(referral), '') IS NOT NULL AND lower(trim(referral)) "
-                 f"NOT IN ({_NOT_A_REFERRAL})) OR lower(source_channel) LIKE '%referr%' "
-                 "THEN 'Referred' ELSE 'Not referred' END"),
+    # the view's one answer (applications_view.referred), as the Preparation page reads it
+    "Referral": "CASE WHEN referred THEN 'Referred' WHEN NOT referred THEN 'Not referred' END",
     "Location": "trim(location)",
     "Organisation size": SIZE_BAND_SQL,
-    "Organisation type": ("CASE org_type WHEN 'public_sector' THEN 'Public sector' "
-                          "ELSE upper(left(org_type, 1)) || substr(org_type, 2) END"),
+    "Organisation type": "CASE org_type " + " ".join(
+        f"WHEN '{code}' THEN '{label}'" for code, label in TYPE_LABELS.items()) + " END",
     "Title level": _LEVEL_SQL,
     "Stretch": STRETCH_BAND_SQL,
     "Function": "replace(upper(left(title_function, 1)) || substr(title_function, 2), '_', ' ')",
@@ -89,7 +77,7 @@ SEGMENTS: dict[str, str] = {
 # The columns each segment's expression reads: rows are counted per distinct value of these
 # first and the expression is worked out once per distinct value, not once per application.
 _SEGMENT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "Source": ("source_channel",), "Referral": ("referral", "source_channel"),
+    "Source": ("source_channel",), "Referral": ("referred",),
     "Location": ("location",), "Organisation size": ("org_size",),
     "Organisation type": ("org_type",), "Title level": ("title_level",),
     "Stretch": ("stretch",), "Function": ("title_function",),
@@ -249,7 +237,7 @@ def _by_time(con, filters: Filters, unit: str, column: str) -> pd.DataFrame:
         SELECT date_trunc('{unit}', applied_on)::DATE AS {column}, outcome,
                count(*) AS applications
         FROM base WHERE applied_on IS NOT NULL
-        GROUP BY 1, 2 ORDER BY {column}, list_position({list(OUTCOMES)}, outcome)""", params)
+        GROUP BY 1, 2 ORDER BY {column}, list_position({sql_array(OUTCOMES)}, outcome)""", params)
 
 
 def weekly_applications(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from plotly.offline import get_plotlyjs
 from dashboard import charts
 from dashboard import queries as q
 from dashboard.filters import Filters, where
-from pipelines.edits.coaching import STATUS_LABELS
+from dashboard.labels import PLAN_STATUS_LABELS as STATUS_LABELS
 from pipelines.store.db import first_row
 
 DEFAULT_TITLE = "Job search report"

@@ -28,11 +28,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import charts, queries, workspace
 from dashboard.filters import Filters
+from pipelines.derive.refresh import refresh_stale
+from pipelines.domain import OUTCOMES, STAGES
 from pipelines.edits.demo import demo_import_id, first_run_demo
 from pipelines.edits.imports import remove_import
 from pipelines.ingest.importer import ingest_file
-from pipelines.normalize.statuses import OUTCOMES, STAGES
 from pipelines.store.db import DatabaseBusy, connect, default_db_path, scalar
+from pipelines.store.migrations import stale
 
 CLIENT_KEY = "client"  # session state: the chosen client's file name (workspace only)
 _OPENING = threading.Lock()  # the app's connections and the cohort's read-only ones take turns
@@ -289,16 +291,20 @@ def write(action: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
 
 
 def ensure_first_run_demo() -> None:
-    """On the very first start with an empty database, load the demo tracker (checked once
-    per session, not on every re-run). Never in a workspace: a client's file holds only
-    that client's applications."""
-    if st.session_state.get("_first_run_checked") or workspace_folder() is not None:
+    """Once per session and database: on the very first start with an empty database, load
+    the demo tracker (never in a workspace: a client's file holds only that client's
+    applications), and redo derived data a migration marked stale."""
+    key = f"_started_{db_path()}"
+    if st.session_state.get(key):
         return
-    st.session_state["_first_run_checked"] = True
+    st.session_state[key] = True
     with cursor() as cur:
         started = scalar(cur, "SELECT count(*) FROM app_state WHERE key = 'started'")
-    if not started:
+        todo = stale(cur)
+    if not started and workspace_folder() is None:
         write(first_run_demo)
+    if todo:
+        write(refresh_stale)
 
 
 def demo_banner(on_import_page: bool = False) -> None:

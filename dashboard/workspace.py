@@ -31,7 +31,7 @@ import pandas as pd
 
 from dashboard.filters import Filters
 from dashboard.queries import funnel
-from pipelines.normalize.statuses import STAGES
+from pipelines.domain import STAGES
 
 ENV_VAR = "SILVERLINING_WORKSPACE"
 SUFFIX = ".duckdb"

@@ -8,9 +8,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipelines.domain import ORG_TYPES, REACHES
 from pipelines.normalize.sizes import (
-    ORG_TYPES,
-    REACH,
+    REACH_WORDS,
+    TYPE_WORDS,
     parse_amount,
     parse_org_size,
     parse_org_type,
@@ -36,7 +37,7 @@ def test_scope_cells_read_without_error_and_the_same_twice(values):
         assert len(answers) == len(values)
     assert all(n is None or (isinstance(n, int) and 0 < n < 10_000_000) for n in sizes)
     assert all(a is None or isinstance(a, float) for a in amounts)
-    assert set(types) <= {*ORG_TYPES, None} and set(reach) <= {*REACH, None}
+    assert set(types) <= {*ORG_TYPES, None} and set(reach) <= {*REACHES, None}
     assert set(ticks) <= {True, False, None}
     assert (sizes, amounts, types, reach, ticks) == (
         parse_org_size(values), parse_amount(values), parse_org_type(values),
@@ -63,3 +64,8 @@ def test_a_digit_that_is_not_a_count_is_no_size():
     """A superscript digit ('¹', a footnote mark; it once stopped an import) and a number
     that rounds to no one are no size."""
     assert parse_org_size(pd.Series(["¹", "²³", 0.4, "0.3"], dtype=object)) == [None] * 4
+
+
+def test_the_words_for_types_and_reaches_name_the_domain_s_codes():
+    """Every organisation type and reach has words to be read by, and no word names another."""
+    assert set(TYPE_WORDS) == set(ORG_TYPES) and set(REACH_WORDS) == set(REACHES)

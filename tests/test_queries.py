@@ -291,13 +291,15 @@ def test_every_segment_counts_as_labelling_each_application_would(sample):
 
 
 def test_segments_referral_size_and_type(small):
-    """Referral ('No' is not one; a Referral source is), size bands in order, organisation
-    types read into startup / nonprofit / public sector / company; NULL becomes 'Unknown'."""
+    """Referral ('No' is not one; a Referral source is; with neither a referral cell nor a
+    source, unknown), size bands in order, organisation types read into startup / nonprofit /
+    public sector / company; NULL becomes 'Unknown'."""
     def counts(segment):
         frame = q.segment_conversion(small, ALL, segment, min_n=2)
         return dict(zip(frame["segment"], frame["applications"], strict=True))
 
-    assert counts("Referral") == {"Not referred": 6, "Referred": 3}  # Gamma, Delta, Eps
+    # Gamma, Delta, Eps referred; Zeta has no source and no referral cell
+    assert counts("Referral") == {"Not referred": 5, "Referred": 3, "Unknown": 1}
     sizes = q.segment_conversion(small, ALL, "Organisation size")
     assert sizes["segment"].tolist() == ["1-49", "50-249", "1,000-4,999", "5,000+", "Unknown"]
     assert sizes["applications"].tolist() == [2, 1, 1, 1, 4]

@@ -219,8 +219,9 @@ def test_scope_headers_said_in_many_ways_are_mapped(con, tmp_path):
 
 def test_title_words_are_stored_and_filled_in_an_older_database(tmp_path):
     """The words that set a title's level are stored with the application (what the Scope
-    fit table shows as 'read as'); a database from before they were stored gets them when
-    it is opened."""
+    fit table shows as 'read as'); a database from before they were stored gets them at the
+    next start's refresh (opening it only marks them stale)."""
+    from pipelines.derive.refresh import refresh_stale
     from pipelines.store.db import connect
 
     path = tmp_path / "old.duckdb"
@@ -232,9 +233,11 @@ def test_title_words_are_stored_and_filled_in_an_older_database(tmp_path):
     stored = dict(con.execute("SELECT company, title_words FROM applications").fetchall())
     assert stored == {"Acme": "senior director", "Beta": "senior analyst"}  # Snr spelt out
     con.execute("UPDATE applications SET title_words = NULL")
+    con.execute("DELETE FROM schema_migrations")  # as a database of the version before
     con.close()
     con = connect(path)
     try:
+        assert refresh_stale(con) == ["scope"]
         assert dict(con.execute("SELECT company, title_words FROM applications").fetchall()
                     ) == stored
     finally:

@@ -7,12 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.normalize.statuses import (
-    OUTCOMES,
-    STAGES,
-    classify_status,
-    classify_statuses,
-)
+from pipelines.domain import OUTCOMES, STAGES
+from pipelines.normalize.statuses import classify_status, classify_statuses
 
 # (status text, expected stage, expected outcome), worked out from DOMAIN.md:
 # applied -> screen (recruiter/phone) -> interview (hiring team) -> final (final round, onsite,

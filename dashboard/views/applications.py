@@ -8,8 +8,8 @@ import streamlit as st
 
 from dashboard import charts, state
 from dashboard.exports import safe_csv
+from pipelines.domain import OUTCOMES, STAGES
 from pipelines.edits.corrections import save_annotation
-from pipelines.normalize.statuses import OUTCOMES, STAGES
 
 EDITABLE = ("stage_reached", "outcome", "feedback", "notes")
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from pipelines.domain import OUTCOMES, STAGES
 from pipelines.edits.corrections import place_status
 from pipelines.edits.imports import remove_import
 from pipelines.errors import IngestError
@@ -16,7 +17,6 @@ from pipelines.ingest.headers import FIELDS, IGNORE
 from pipelines.ingest.importer import ImportReport, ingest_file
 from pipelines.ingest.read.files import MAX_FILE_MB
 from pipelines.ingest.report import format_report
-from pipelines.normalize.statuses import OUTCOMES, STAGES
 
 TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
 CHOICES = ["", IGNORE, *FIELDS] + [f"stage:{s}" for s in STAGES] + [

@@ -9,13 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from pipelines.edits.coaching import (
-    STATUS_LABELS,
-    STATUSES,
-    add_action,
-    delete_action,
-    update_action,
-)
+from dashboard.labels import PLAN_STATUS_LABELS as STATUS_LABELS
+from pipelines.domain import PLAN_STATUSES as STATUSES
+from pipelines.edits.coaching import add_action, delete_action, update_action
 
 st.title("Development plan")
 state.demo_banner()

@@ -8,7 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, state
-from pipelines.edits.coaching import PREP_FIELDS, PREP_LABELS, save_preparations, set_weekly_goal
+from dashboard.labels import PREPARATION_LABELS as PREP_LABELS
+from pipelines.domain import PREPARATION_ANSWERS as PREP_FIELDS
+from pipelines.edits.coaching import save_preparations, set_weekly_goal
 
 SHOWN = 1000
 

@@ -8,13 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, state
-from pipelines.edits.corrections import ORG_TYPES, REACHES, save_profile, save_scopes
+from dashboard.labels import REACH_LABELS, TYPE_LABELS
+from pipelines.domain import ORG_TYPES, REACHES
+from pipelines.edits.corrections import save_profile, save_scopes
 
 SHOWN = 1000
-TYPE_LABELS = {"startup": "Startup", "nonprofit": "Nonprofit", "public_sector": "Public sector",
-               "company": "Company"}
-REACH_LABELS = {"local": "Local", "regional": "Regional", "national": "National",
-                "global": "Global"}
 EDITABLE = ("title_level", "org_size", "org_type", "org_reach", "people_managed", "budget")
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 
 from pipelines.derive.titles import read_title, read_titles
 from pipelines.store.db import transaction
+from pipelines.store.migrations import clear_stale
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def refresh_scope(con: duckdb.DuckDBPyConnection) -> None:
                 WHERE v.application_id = a.application_id
                   AND (a.effective_level IS DISTINCT FROM s.effective
                        OR a.stretch IS DISTINCT FROM s.stretch)""")
+            clear_stale(con, "scope")
     finally:
         con.unregister("_titles_df")
         con.unregister("_scopes_df")  # a no-op when it was never registered

@@ -9,8 +9,8 @@ from collections import Counter
 import duckdb
 import pandas as pd
 
-from pipelines.derive.themes import fold
 from pipelines.store.view import pruned_view
+from pipelines.textfold import fold
 
 logger = logging.getLogger(__name__)
 

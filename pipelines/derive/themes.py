@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,6 +22,9 @@ import duckdb
 import pandas as pd
 
 from pipelines.store.db import transaction
+from pipelines.store.migrations import clear_stale
+from pipelines.store.tags import copy_theme_codes
+from pipelines.textfold import fold_aligned, fold_pattern
 
 GENERIC = "generic_template"
 # Experience *of* one of these is that theme, not a general experience gap.
@@ -249,10 +251,11 @@ class Codebook:
     def build(cls, themes: list[Theme], phrases: list[tuple[str, str]]) -> Codebook:
         grouped: dict[str, list[str]] = {}
         framed: dict[str, list[str]] = {}
-        for theme, pattern in phrases:
-            grouped.setdefault(theme, []).append(expand_frames(pattern))
-            if _FRAME_NAME.search(pattern):
-                framed.setdefault(theme, []).append(expand_frames(pattern))
+        for theme, phrase in phrases:
+            pattern = expand_frames(fold_pattern(phrase))  # letters folded like the text
+            grouped.setdefault(theme, []).append(pattern)
+            if _FRAME_NAME.search(phrase):
+                framed.setdefault(theme, []).append(pattern)
         return cls({t.name: t for t in themes},
                    _Patterns({t: p for t, p in grouped.items()}, _theme_pattern),
                    _Patterns({t: p for t, p in framed.items()}, "|".join))
@@ -374,27 +377,11 @@ def default_codebook() -> Codebook:
     return Codebook.build(default_themes(), default_phrases())
 
 
-class _FoldTable(dict):
-    """str.translate table filled on demand: a letter or digit → its lower-case base letter
-    (accents off), anything else → a space."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        value = " "
-        if char.isalnum():
-            base = unicodedata.normalize("NFKD", char)[0].lower()
-            value = base[0] if base else " "
-        self[code] = value
-        return value
-
-
-_FOLD = _FoldTable()
-
-
 def fold(text: str) -> str:
-    """Lower case, accents off, every other character than a letter or digit a space; the
-    result has the text's length, so a match's span is the original's span."""
-    return text.translate(_FOLD)
+    """Lower case, accents off, every character other than a letter or digit a space
+    (``pipelines.textfold.fold_aligned``): usually the text's length, so a match's span is the
+    original's span (see ``_classify`` for the rare text where it is not)."""
+    return fold_aligned(text)[0]
 
 
 # A negated lack clears what lacks: "it wasn't lack of prep", 'not lacking in leadership'.
@@ -501,12 +488,19 @@ def classify_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
     """Theme → the phrases (as written) that triggered it, for one feedback text."""
     if not isinstance(text, str) or not text.strip():
         return {}
-    return _classify(text, fold(text), codebook, codebook.patterns)
+    return _classify(text, codebook, codebook.patterns)
 
 
-def _classify(text: str, folded: str, codebook: Codebook,
-              themes: Iterable[str]) -> dict[str, list[str]]:
-    """classify_text, looking only for the given themes (the others are known not to match)."""
+def _classify(text: str, codebook: Codebook, themes: Iterable[str],
+              aligned: tuple[str, list[int] | None] | None = None) -> dict[str, list[str]]:
+    """classify_text, looking only for the given themes (the others are known not to match).
+    ``aligned`` is ``fold_aligned(text)`` when the caller has it. Where folding changed the
+    text's length ('ß' → 'ss'), the clauses are read on the text spelt out to the folded
+    length and the evidence is quoted from the text as written."""
+    folded, index = aligned or fold_aligned(text)
+    original = text
+    if index is not None:
+        text = "".join(original[i] for i in index[:-1])
     patterns = [(theme, codebook.patterns[theme]) for theme in themes]
     seen = codebook.seen
     found: dict[str, list[str]] = {}
@@ -534,7 +528,8 @@ def _classify(text: str, folded: str, codebook: Codebook,
                 spans.pop(theme, None)
         for theme, hits in spans.items():
             for a, b in hits:
-                words = raw[a:b].strip()
+                words = (raw[a:b] if index is None else
+                         original[index[start + a]:index[start + b - 1] + 1]).strip()
                 if words and words not in found.setdefault(theme, []):
                     found[theme].append(words)
     found = {t: w for t, w in found.items() if w}
@@ -610,11 +605,12 @@ def classify_texts(values: pd.Series, codebook: Codebook) -> pd.DataFrame:
     distinct = [t for t in pd.unique(values.dropna()) if isinstance(t, str) and t.strip()]
     if not distinct:
         return pd.DataFrame(columns=["text", "theme", "evidence"])
-    folded = [fold(t) for t in distinct]
+    aligned = [fold_aligned(t) for t in distinct]
+    folded = [f for f, _ in aligned]
     rows = [(text, theme, " · ".join(words))
-            for text, low, themes in zip(distinct, folded, _candidates(folded, codebook),
-                                         strict=True) if themes
-            for theme, words in _classify(text, low, codebook, themes).items()]
+            for text, pair, themes in zip(distinct, aligned, _candidates(folded, codebook),
+                                          strict=True) if themes
+            for theme, words in _classify(text, codebook, themes, pair).items()]
     return pd.DataFrame(rows, columns=["text", "theme", "evidence"])
 
 
@@ -667,15 +663,9 @@ _THEMES_OF_APPLICATIONS = """
 
 
 def sync_theme_codes(con: duckdb.DuckDBPyConnection) -> None:
-    """Copy ``application_themes`` into ``applications.theme_codes`` (the theme names of each
-    application, sorted, comma-separated; NULL without one), writing only the rows whose
-    themes changed. Theme names are ``[a-z0-9_]``, so a comma never occurs in one."""
-    con.execute("""UPDATE applications a SET theme_codes = n.codes FROM (
-        SELECT a.application_id, t.codes FROM applications a LEFT JOIN (
-            SELECT application_id, string_agg(theme, ',' ORDER BY theme) AS codes
-            FROM application_themes GROUP BY application_id) t USING (application_id)
-        WHERE a.theme_codes IS DISTINCT FROM t.codes) n
-        WHERE a.application_id = n.application_id""")
+    """Copy ``application_themes`` into ``applications.theme_codes`` (see
+    ``pipelines.store.tags.copy_theme_codes``)."""
+    copy_theme_codes(con)
 
 
 def refresh_themes(con: duckdb.DuckDBPyConnection) -> int:
@@ -697,6 +687,7 @@ def refresh_themes(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("DELETE FROM application_themes")
             con.execute(f"INSERT INTO application_themes {_THEMES_OF_APPLICATIONS}")
             sync_theme_codes(con)
+            clear_stale(con, "themes")
     finally:
         con.unregister("_tags_df")
     return con.execute("SELECT count(*) FROM application_themes").fetchall()[0][0]

@@ -20,17 +20,12 @@ rank and no role word ("TBD", "various") stays unknown.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
 from pipelines.normalize.text import title_key
-
-LEVEL_NAMES = {1: "intern", 2: "entry", 3: "mid", 4: "senior", 5: "lead / principal",
-               6: "manager", 7: "senior manager / head of", 8: "director",
-               9: "senior director", 10: "vice president", 11: "SVP / EVP", 12: "C-level"}
-IC_LEVELS = range(1, 6)
+from pipelines.textfold import fold_pattern
 
 
 def _words(*alternatives: str) -> str:
@@ -40,9 +35,7 @@ def _words(*alternatives: str) -> str:
 
 def _cjk(*alternatives: str) -> str:
     """Alternatives in Chinese or Japanese, folded like the title keys (no voicing marks)."""
-    folded = (unicodedata.normalize("NFKD", a) for a in alternatives)
-    return "(?:" + "|".join("".join(c for c in a if not unicodedata.combining(c))
-                            for a in folded) + ")"
+    return "(?:" + "|".join(fold_pattern(a) for a in alternatives) + ")"
 
 
 # Titles whose level is fixed by the phrase, whatever else they say: (pattern, level).

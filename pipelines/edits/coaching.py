@@ -8,37 +8,26 @@ import datetime as dt
 
 import duckdb
 
+from pipelines.domain import PLAN_STATUSES, PREPARATION_ANSWERS
 from pipelines.edits.tables import save_edits
 from pipelines.store.db import scalar, transaction
-
-PREP_FIELDS = ("prep_hours", "researched", "insiders_contacted", "referred",
-               "questions_prepared", "feedback_asked", "feedback_received")
-PREP_LABELS = {"researched": "Researched the company",
-               "insiders_contacted": "Contacted people inside",
-               "referred": "Referred",
-               "questions_prepared": "Prepared questions",
-               "feedback_asked": "Asked for feedback",
-               "feedback_received": "Received feedback",
-               "prep_hours": "Hours of preparation"}
-STATUSES = ("planned", "in_progress", "done", "dropped")
-STATUS_LABELS = {"planned": "Planned", "in_progress": "In progress", "done": "Done",
-                 "dropped": "Dropped"}
 
 
 def _check_prep(values: dict) -> None:
     hours = values.get("prep_hours")
     if hours is not None and not (isinstance(hours, int | float) and 0 <= hours < 1000):
         raise ValueError("hours of preparation must be a number from 0 to 999")
-    for name in PREP_FIELDS[1:]:
-        if values.get(name) is not None and not isinstance(values[name], bool):
-            raise ValueError(f"{PREP_LABELS[name].lower()} is yes, no or not set")
+    for name in PREPARATION_ANSWERS:
+        if name != "prep_hours" and values.get(name) is not None and not isinstance(
+                values[name], bool):
+            raise ValueError(f"{name.replace('_', ' ')} is yes, no or not set")
 
 
 def save_preparations(con: duckdb.DuckDBPyConnection, changes: list[tuple[str, dict]]) -> None:
     """Record preparation for several applications: every change is checked first, then all
     are stored in one transaction (a bad one stores none). None clears a value (the tracker's
     shows again)."""
-    save_edits(con, "preparation_edits", PREP_FIELDS, _check_prep, changes)
+    save_edits(con, "preparation_edits", PREPARATION_ANSWERS, _check_prep, changes)
 
 
 def _check_action(theme: str | None, action: str | None, status: str | None) -> None:
@@ -46,8 +35,8 @@ def _check_action(theme: str | None, action: str | None, status: str | None) -> 
         raise ValueError("an action needs a theme")
     if action is not None and not str(action).strip():
         raise ValueError("an action needs a description of what to do")
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"status is one of {', '.join(STATUSES)}")
+    if status is not None and status not in PLAN_STATUSES:
+        raise ValueError(f"status is one of {', '.join(PLAN_STATUSES)}")
 
 
 def add_action(con: duckdb.DuckDBPyConnection, theme: str, action: str, *,

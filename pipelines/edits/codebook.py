@@ -9,8 +9,9 @@ import zlib
 
 import duckdb
 
-from pipelines.derive.themes import fold, load_codebook, refresh_themes
+from pipelines.derive.themes import load_codebook, refresh_themes
 from pipelines.store.db import transaction
+from pipelines.textfold import fold
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 

@@ -12,15 +12,20 @@ import duckdb
 
 from pipelines.derive.scope import refresh_scope
 from pipelines.derive.themes import refresh_themes
+from pipelines.domain import (
+    HIGHEST_LEVEL,
+    LEVELS,
+    LOWEST_LEVEL,
+    ORG_TYPES,
+    OUTCOMES,
+    PROFILE_FIELDS,
+    REACHES,
+    SCOPE_FIELDS,
+    STAGES,
+)
 from pipelines.edits.tables import _upsert, save_edits
-from pipelines.normalize.statuses import OUTCOMES, STAGES
 from pipelines.store.db import scalar, transaction
 
-ORG_TYPES = ("startup", "nonprofit", "public_sector", "company")
-REACHES = ("local", "regional", "national", "global")
-SCOPE_FIELDS = ("title_level", "org_size", "org_type", "org_reach", "people_managed", "budget")
-PROFILE_FIELDS = ("current_title", "title_level", "org_size", "org_type", "org_reach",
-                  "people_managed")
 _UNSET = object()
 
 
@@ -53,8 +58,10 @@ def save_annotation(con: duckdb.DuckDBPyConnection, application_id: str, *,
 def _check_scope(values: dict) -> None:
     """ValueError, in words, for a scope value the schema would refuse."""
     level = values.get("title_level")
-    if level is not None and not (isinstance(level, int) and 1 <= level <= 12):
-        raise ValueError("title level must be a whole number from 1 (intern) to 12 (C-level)")
+    if level is not None and not (isinstance(level, int) and
+                                  LOWEST_LEVEL <= level <= HIGHEST_LEVEL):
+        raise ValueError(f"title level must be a whole number from {LOWEST_LEVEL} "
+                         f"({LEVELS[LOWEST_LEVEL]}) to {HIGHEST_LEVEL} ({LEVELS[HIGHEST_LEVEL]})")
     for name, least in (("org_size", 1), ("people_managed", 0), ("budget", 0)):
         value = values.get(name)
         if value is not None and not (isinstance(value, int | float) and value >= least

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from pipelines.domain import OUTCOME_PRECEDENCE, STAGES, sql_array
 from pipelines.ingest.stage import LOOKED_UP, STAGED, Staged, cell_text
 from pipelines.normalize.dates import date_order_evidence, parse_dates
 from pipelines.normalize.salary import parse_salary
@@ -29,7 +30,7 @@ from pipelines.normalize.sizes import (
     parse_reach,
     parse_yes_no,
 )
-from pipelines.normalize.statuses import STAGES, classify_statuses
+from pipelines.normalize.statuses import classify_statuses
 from pipelines.normalize.text import clean_company, clean_title, company_key, title_key
 from pipelines.store.db import scalar
 
@@ -246,7 +247,7 @@ class _Lookups:
                          for a in self.joined)
 
 
-_STAGE_NAMES = "['applied', 'screen', 'interview', 'final', 'offer']"
+_STAGE_NAMES = sql_array(STAGES)
 
 
 def _stage_rank(column: str) -> str:
@@ -419,14 +420,12 @@ def _deduplicate(con, report: CanonicalReport) -> None:
     """Rows naming the same application (company, title, date applied, reference) count once;
     the furthest stage, then the most definite outcome, then the last row wins. Only rows
     whose key repeats are ranked; the others are left as they are."""
-    con.execute("""CREATE OR REPLACE TEMP TABLE _repeats AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _repeats AS
         SELECT source_row FROM (
             SELECT source_row, row_number() OVER (
                 PARTITION BY dedupe_key
-                ORDER BY list_position(['applied','screen','interview','final','offer'],
-                                       stage_reached) DESC NULLS LAST,
-                         list_position(['offer','rejected','withdrawn','no_response','active'],
-                                       outcome) NULLS LAST,
+                ORDER BY list_position({_STAGE_NAMES}, stage_reached) DESC NULLS LAST,
+                         list_position({sql_array(OUTCOME_PRECEDENCE)}, outcome) NULLS LAST,
                          source_row DESC) AS rn
             FROM _keys
             WHERE skip_reason IS NULL AND dedupe_key IN (

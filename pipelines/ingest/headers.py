@@ -9,7 +9,8 @@ import io
 from functools import lru_cache
 from importlib import resources
 
-from pipelines.normalize.statuses import classify_status, fold
+from pipelines.normalize.statuses import classify_status
+from pipelines.textfold import fold
 
 FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_history",
           "outcome_on", "feedback", "notes",
@@ -22,7 +23,7 @@ IGNORE = "ignore"
 
 def normalize_header(name: object) -> str:
     """Fold a header for lookup: no accents, lower case, punctuation as spaces."""
-    return fold(str(name), collapse=False)
+    return fold(str(name))
 
 
 @lru_cache(maxsize=1)

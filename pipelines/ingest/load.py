@@ -27,7 +27,6 @@ FIELDS = ("company", "job_title", "company_key", "title_key", "applied_on", "out
           "contact", "org_size", "org_type", "org_reach", "people_managed", "budget", "job_url",
           "source_ref", "prep_hours", "researched", "insiders_contacted", "questions_prepared",
           "feedback_asked")
-_RANK = "list_position(['applied','screen','interview','final','offer'], {})"
 
 
 def _match(con) -> int:

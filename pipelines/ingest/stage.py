@@ -7,15 +7,12 @@ from dataclasses import dataclass
 
 import duckdb
 
+from pipelines.domain import NO_WORDS, NOT_A_YES_WORDS, STAGE_RANK, sql_says
 from pipelines.errors import MappingError
 from pipelines.ingest.detect.layouts import LAYOUTS, NAME_SEPARATOR, transition_columns
 from pipelines.ingest.detect.mapping import SECOND_STATUS, Mapping
 from pipelines.ingest.headers import normalize_header
-from pipelines.normalize.statuses import STAGE_RANK
 
-FALSE_FLAGS = ("no", "n", "false", "0", "nein", "-", "n/a", "na", "none", "hayir", "hayır", "否",
-               "✗", "null")
-STOPPED_FLAGS = ("no", "n", "false", "nein", "hayir", "hayır", "否", "✗")
 CELL_OUTCOMES = {"g": "no_response", "ghosted": "no_response", "ghost": "no_response",
                  "r": "rejected", "rejected": "rejected", "rej": "rejected"}
 _OUTCOME_PRIORITY = ("offer", "withdrawn", "rejected", "no_response")
@@ -122,14 +119,9 @@ def _split_name(value: str) -> tuple[str, str]:
     return company, title
 
 
-def _in(expr: str, words) -> str:
-    listed = ", ".join("'" + w.replace("'", "''") + "'" for w in words)
-    return f"lower(trim(coalesce({expr}, ''))) IN ({listed})"
-
-
 def _reached(expr: str) -> str:
     """A stage cell that says the stage was reached: filled, not 'no', not an outcome word."""
-    said = _in(expr, FALSE_FLAGS + tuple(CELL_OUTCOMES))
+    said = sql_says(expr, NOT_A_YES_WORDS + tuple(CELL_OUTCOMES))
     return f"({cell_text(expr)} IS NOT NULL AND NOT {said})"
 
 
@@ -139,7 +131,7 @@ def _evidence_exprs(columns: list[str], mapping: Mapping) -> tuple[str, str]:
     filled = " OR ".join(f"{cell_text(c)} IS NOT NULL" for c in cells) or "FALSE"
     applied = [_col(columns, c) for c in mapping.stage_columns
                if normalize_header(c) in _APPLIED_FLAG_HEADERS]
-    said_no = " AND ".join(_in(c, FALSE_FLAGS) for c in applied)
+    said_no = " AND ".join(sql_says(c, NOT_A_YES_WORDS) for c in applied)
     return f"({filled})", f"({said_no})" if applied else "FALSE"
 
 
@@ -160,9 +152,9 @@ def _flag_exprs(columns: list[str], mapping: Mapping, has_status: bool) -> tuple
     whens.sort(key=lambda item: _OUTCOME_PRIORITY.index(item[0]))
     for outcome in ("rejected", "no_response"):
         words = [w for w, o in CELL_OUTCOMES.items() if o == outcome]
-        whens += [(outcome, _in(c, words)) for _, c in stage_cols]
+        whens += [(outcome, sql_says(c, words)) for _, c in stage_cols]
     if not has_status:
-        whens += [("rejected", _in(c, STOPPED_FLAGS)) for r, c in stage_cols if r > 0]
+        whens += [("rejected", sql_says(c, NO_WORDS)) for r, c in stage_cols if r > 0]
     outcome_sql = "CASE " + " ".join(f"WHEN {w} THEN '{o}'" for o, w in whens) + " END" \
         if whens else "NULL::VARCHAR"
     return stage_sql, outcome_sql

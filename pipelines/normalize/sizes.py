@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
+
+from pipelines.domain import DONE_WORDS, EMPTY, NO, NOT_DONE_WORDS, YES, folded
+from pipelines.textfold import fold
 
 _NUMBER = r"(\d[\d,.]*\d|\d)\s*(k|m|mn|bn|mil|tsd|tausend|thousand)?(?![a-z])"
 # Two numbers joined like this are a range ('50-100', '1000 to 5000', '10 bis 50').
@@ -83,17 +85,16 @@ def parse_org_size(values: pd.Series) -> list[int | None]:
 
 
 def _words_of(value: object) -> str:
-    """Lower case, accents off, words separated by single spaces, a space at each end."""
-    text = unicodedata.normalize("NFKD", str(value).casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
-    return " " + re.sub(r"[^a-z0-9]+", " ", text).strip() + " "
+    """The text folded (``pipelines.textfold``) to its Latin letters and digits, words
+    separated by single spaces, a space at each end."""
+    return f" {fold(str(value), spaces='[^a-z0-9]')} "
 
 
 def _size_word(words: str) -> int | None:
     return next((n for w, n in SIZE_WORDS.items() if f" {w} " in words), None)
 
 
-ORG_TYPES = {  # type → its words; the first type whose word the text holds wins
+TYPE_WORDS = {  # type → its words; the first type whose word the text holds wins
     "startup": ("startup", "start up", "seed", "series a", "series b", "series c", "scale up",
                 "scaleup", "early stage", "pre seed", "venture backed", "vc backed",
                 "founding team", "stealth"),
@@ -140,7 +141,7 @@ def _first_kind(values: pd.Series, kinds: dict[str, tuple[str, ...]]) -> list[st
 
 def parse_org_type(values: pd.Series) -> list[str | None]:
     """Organisation type from free text: startup, nonprofit, public_sector, company, or None."""
-    return _first_kind(values, ORG_TYPES)
+    return _first_kind(values, TYPE_WORDS)
 
 
 # Countries, and the names of a few groups of them, to tell national from global reach.
@@ -159,7 +160,7 @@ _GROUPS = ("global", "international", "worldwide", "multinational", "world wide"
            "apac", "latam", "americas", "europe", "europa", "eu", "weltweit", "mondial",
            "mundial", "internacional", "internationaal", "dach", "benelux", "nordics",
            "nordic", "cee", "mena", "asia", "africa", "north america", "latin america")
-REACH = {  # reach → its words; wider reach first, so 'national and global' is global
+REACH_WORDS = {  # reach → its words; wider reach first, so 'national and global' is global
     "global": _GROUPS,
     "national": ("national", "nationwide", "country", "countrywide", "federal", "bundesweit",
                  "nacional", "landelijk", "nazionale", "uk wide", "us wide", *COUNTRIES),
@@ -177,7 +178,7 @@ REACH = {  # reach → its words; wider reach first, so 'national and global' is
 def parse_reach(values: pd.Series) -> list[str | None]:
     """Reach from free text: global, national, regional, local, or None. Two or more
     countries ('UK & Ireland', 'UK/US') reach across borders: global."""
-    out = _first_kind(values, REACH)
+    out = _first_kind(values, REACH_WORDS)
     for i, value in enumerate(values.tolist()):
         if out[i] in ("national", None) and isinstance(value, str):
             words = re.sub(r" england (and )?wales ", " england ", _words_of(value))
@@ -192,10 +193,8 @@ def parse_amount(values: pd.Series) -> list[float | None]:
     return [None if value is None else _amount(str(value)) for value in values.tolist()]
 
 
-_YES = {"yes", "y", "true", "1", "x", "done", "ja", "j", "oui", "si", "sim", "ok", "checked",
-        "completed", "complete"}
-_NO = {"no", "n", "false", "0", "nein", "non", "nao", "not yet", "none", "-", "unchecked",
-       "todo", "to do", "pending"}
+_YES = YES | folded(DONE_WORDS)
+_NO = NO | EMPTY | folded(NOT_DONE_WORDS)
 
 
 def parse_yes_no(values: pd.Series) -> list[bool | None]:
@@ -204,10 +203,10 @@ def parse_yes_no(values: pd.Series) -> list[bool | None]:
     out: list[bool | None] = []
     for value in values.tolist():
         text = str(value).strip() if value is not None else ""
-        words = _words_of(text).strip()
-        if text in ("✓", "✔", "☑", "✅") or words in _YES:
+        word = fold(text) or text
+        if word in _YES:
             out.append(True)
-        elif text in ("✗", "✘", "☐", "❌") or words in _NO:
+        elif word in _NO:
             out.append(False)
         elif re.fullmatch(r"\d{1,4}([./-]\d{1,2}){1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", text):
             out.append(True)  # a date: done on that day

@@ -10,25 +10,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from importlib import resources
 from typing import TYPE_CHECKING
+
+from pipelines.domain import STAGE_RANK
+from pipelines.textfold import fold as fold_text
+from pipelines.textfold import fold_pattern
 
 if TYPE_CHECKING:
     import pandas as pd
 
-STAGES = ("applied", "screen", "interview", "final", "offer")
-OUTCOMES = ("active", "rejected", "no_response", "withdrawn", "offer")
-STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
-
 def _vocabulary() -> dict[str, re.Pattern[str]]:
     """meaning → one compiled alternation of the patterns in status_words.csv. Patterns are
-    regular expressions over folded text (see ``fold``); \b does not work for Chinese,
-    Japanese or Korean, so those words stand alone."""
+    regular expressions over folded text (see ``fold``), their letters folded the same way;
+    \b does not work for Chinese, Japanese or Korean, so those words stand alone."""
     words: dict[str, list[str]] = {}
     text = resources.files("pipelines.normalize").joinpath("status_words.csv").read_text("utf-8")
     for row in csv.DictReader(io.StringIO(text)):
-        words.setdefault(row["meaning"], []).append(row["pattern"])
+        words.setdefault(row["meaning"], []).append(fold_pattern(row["pattern"]))
     return {meaning: re.compile("|".join(p)) for meaning, p in words.items()}
 
 
@@ -50,20 +49,18 @@ _NETWORKING = _WORDS["neutral"]
 _SPLIT = re.compile(r"\s*(?:,|;|\||->|→|>|\n)\s*")
 
 
+# Punctuation a status reads as a space; the rest (commas, '&', emoji such as 👻) is kept.
+_PUNCTUATION = r"[_\-/\\()\[\]{}:!?.\"'*#+~=]"
+
+
 def fold(text: str, *, collapse: bool = True) -> str:
-    """Fold text for matching: lower case, no accents on Latin letters (other scripts kept
-    whole), punctuation and underscores turned to spaces, and with ``collapse`` letters
-    run together only once ('reeejected' → 'rejected')."""
-    decomposed = unicodedata.normalize("NFKD", str(text)).casefold()
-    kept = [ch for i, ch in enumerate(decomposed)
-            if not (unicodedata.combining(ch) and i and decomposed[i - 1] < "\u0250")]
-    text = unicodedata.normalize("NFC", "".join(kept)).replace("ı", "i").replace("ß", "ss")
+    """Fold text for matching (``pipelines.textfold``): lower case, accents off, and with
+    ``collapse`` letters run together only once ('reeejected' → 'rejected') and only the
+    punctuation of ``_PUNCTUATION`` turned to spaces (emoji kept); without it every
+    character that is not a letter or digit is a space."""
     if collapse:
-        text = re.sub(r"(\w)\1{2,}", r"\1", text)
-        text = re.sub(r"[_\-/\\()\[\]{}:!?.\"'*#+~=]+", " ", text)
-    else:
-        text = re.sub(r"[\W_]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+        return fold_text(text, spaces=_PUNCTUATION, repeats=True)
+    return fold_text(text)
 
 
 # A stage named after a negation did not happen: 'Rejected - no interview' is a rejection at

@@ -9,12 +9,13 @@ function raises on any cell value.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+
+from pipelines.textfold import fold_letters
 
 # Written out (not \s) so the meaning never depends on the regex engine.
 _SPACE_CHARS = (
@@ -159,23 +160,17 @@ def clean_title(values: pd.Series) -> pd.Series:
     return _finish(_apply(lambda value: _undouble(_squashed(value)), values))
 
 
-def _strip_accents(text: object) -> object:
-    """Text in NFKD form without combining marks ('Nestlé' -> 'Nestle')."""
-    if not isinstance(text, str) or text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 _DROPPED = re.compile(r"['’`´.]")  # O'Neil, Inc., B.V. stay one word
 _NOT_WORD = {keep: re.compile(rf"[^\w\s{re.escape(keep)}]|_") for keep in ("", "+#")}
 _WHITESPACE = re.compile(r"\s+")
 
 
 def _key(text: object, keep: str = "") -> str | None:
-    """Casefolded, accent-free, punctuation-free text with single spaces (None for no text)."""
+    """Folded (``pipelines.textfold``), punctuation-free text with single spaces (None for no
+    text)."""
     if not isinstance(text, str):
         return None
-    text = _strip_accents(text.casefold()).replace("&", " and ")
+    text = fold_letters(text).replace("&", " and ")
     if not (text.isascii() and text.replace(" ", "").isalnum()):  # else letters, digits, spaces
         text = _NOT_WORD[keep].sub(" ", _DROPPED.sub("", text))
         text = _WHITESPACE.sub(" ", text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.domain import OUTCOMES, STAGES, sql_list
 from pipelines.store.db import scalar
 
 CHECKS = {
@@ -12,12 +13,10 @@ CHECKS = {
         WHERE company IS NULL AND job_title IS NULL AND source_ref IS NULL""",
     "application_id is unique": """
         SELECT application_id FROM applications GROUP BY ALL HAVING count(*) > 1""",
-    "stage_reached is one of the five stages": """
-        SELECT application_id FROM applications WHERE stage_reached NOT IN
-            ('applied', 'screen', 'interview', 'final', 'offer')""",
-    "outcome is one of the five outcomes": """
-        SELECT application_id FROM applications WHERE outcome NOT IN
-            ('active', 'rejected', 'no_response', 'withdrawn', 'offer')""",
+    "stage_reached is one of the five stages": f"""
+        SELECT application_id FROM applications WHERE stage_reached NOT IN {sql_list(STAGES)}""",
+    "outcome is one of the five outcomes": f"""
+        SELECT application_id FROM applications WHERE outcome NOT IN {sql_list(OUTCOMES)}""",
     "an offer outcome means the offer stage was reached": """
         SELECT application_id FROM applications WHERE outcome = 'offer'
             AND stage_reached <> 'offer'""",

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 from platformdirs import user_data_dir
 
+from pipelines.store.migrations import migrate
 from pipelines.store.view import create_view, view_sql
 
 ENV_VAR = "SILVERLINING_DB"
@@ -89,9 +90,12 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply schema.sql; safe to run on a database that already has it. A database filled
-    before ``applications.theme_codes`` or ``title_words`` existed gets them filled once."""
-    con.execute(resources.files("pipelines.store").joinpath("schema.sql").read_text(encoding="utf-8"))
+    """Apply schema.sql (safe to run on a database that already has it), then the recorded
+    migrations the database has not had (``pipelines.store.migrations``), then write the
+    view if its definition changed. A database that is up to date is not written to, and
+    nothing is re-tagged or re-derived here."""
+    con.execute(resources.files("pipelines.store").joinpath("schema.sql").read_text("utf-8"))
+    migrate(con)
     # The view is written only when its definition changed: opening a database to read it
     # must not write to the file (an unchanged file keeps the app's caches valid, and a
     # reader leaves nothing for the next open to check).
@@ -99,16 +103,6 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     if scalar(con, "SELECT value FROM app_state WHERE key = 'view'") != stamp:
         create_view(con)
         con.execute("INSERT OR REPLACE INTO app_state VALUES ('view', ?)", [stamp])
-    if scalar(con, "SELECT EXISTS (FROM application_themes) AND NOT EXISTS "
-                   "(FROM applications WHERE theme_codes IS NOT NULL)"):
-        from pipelines.derive.themes import sync_theme_codes
-
-        sync_theme_codes(con)
-    if scalar(con, "SELECT EXISTS (FROM applications WHERE title_level IS NOT NULL) AND NOT "
-                   "EXISTS (FROM applications WHERE title_words IS NOT NULL)"):
-        from pipelines.derive.scope import refresh_scope  # read before title_words was stored
-
-        refresh_scope(con)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):

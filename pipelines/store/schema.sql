@@ -209,6 +209,12 @@ CREATE TABLE IF NOT EXISTS app_state (
     value  VARCHAR
 );
 
+-- The recorded migrations this database has had (pipelines/store/migrations.py), by name.
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    name        VARCHAR PRIMARY KEY,
+    applied_at  TIMESTAMP NOT NULL
+);
+
 -- The feedback codebook: one row per theme (defaults from codebook.csv, editable).
 CREATE TABLE IF NOT EXISTS themes (
     theme         VARCHAR PRIMARY KEY,
@@ -219,7 +225,7 @@ CREATE TABLE IF NOT EXISTS themes (
     builtin       BOOLEAN NOT NULL
 );
 
--- Phrases that signal a theme: regular expressions over folded text (see themes.fold).
+-- Phrases that signal a theme: regular expressions over folded text (see pipelines/textfold.py).
 CREATE TABLE IF NOT EXISTS theme_phrases (
     theme     VARCHAR NOT NULL,
     pattern   VARCHAR NOT NULL,

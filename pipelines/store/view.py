@@ -19,6 +19,8 @@ from collections.abc import Collection
 
 import duckdb
 
+from pipelines.domain import NOT_A_YES_WORDS, PREPARATION_FIELDS, SCOPE_FIELDS, sql_says
+
 # alias → (table, join condition)
 EDIT_TABLES = {
     "n": ("annotations", "n.application_id = a.application_id"),
@@ -27,13 +29,15 @@ EDIT_TABLES = {
     "pe": ("preparation_edits", "pe.application_id = a.application_id"),
 }
 ALL_TABLES = frozenset(table for table, _ in EDIT_TABLES.values())
-_SCOPE = ("title_level", "org_size", "org_type", "org_reach", "people_managed", "budget")
-_PREPARATION = ("prep_hours", "researched", "insiders_contacted", "questions_prepared",
-                "feedback_asked")
-# The tracker names a referrer, or the source says referral (the user's answer wins).
-_REFERRED = ("(nullif(trim(a.referral), '') IS NOT NULL AND lower(trim(a.referral)) NOT IN "
-             "('no', 'n', 'none', 'false', '0', '-', 'n/a', 'na', 'nein', 'non', 'nee')) "
-             "OR lower(a.source_channel) LIKE '%referr%'")
+# Referred: the tracker names a referrer (anything but no or nothing in a Referral cell) or
+# the source says referral. Not referred: the Referral cell says no, or the source is known
+# and is not a referral. Unknown (NULL) otherwise. The user's answer wins; every page reads
+# this one answer.
+_SAYS_NO = sql_says("a.referral", NOT_A_YES_WORDS)
+_REFERRED = (f"CASE WHEN (nullif(trim(a.referral), '') IS NOT NULL AND NOT {_SAYS_NO}) "
+             "OR lower(a.source_channel) LIKE '%referr%' THEN TRUE "
+             f"WHEN nullif(trim(a.referral), '') IS NOT NULL "
+             "OR nullif(trim(a.source_channel), '') IS NOT NULL THEN FALSE END")
 
 
 def view_sql(present: Collection[str] = ALL_TABLES) -> str:
@@ -48,8 +52,8 @@ def view_sql(present: Collection[str] = ALL_TABLES) -> str:
         f"coalesce({c('n', 'outcome')}, {c('so', 'outcome')}, a.outcome) AS outcome",
         f"{feedback} AS feedback",
         f"coalesce({c('n', 'notes')}, a.notes) AS notes",
-        *(f"coalesce({c('se', col)}, a.{col}) AS {col}" for col in _SCOPE),
-        *(f"coalesce({c('pe', col)}, a.{col}) AS {col}" for col in _PREPARATION),
+        *(f"coalesce({c('se', col)}, a.{col}) AS {col}" for col in SCOPE_FIELDS),
+        *(f"coalesce({c('pe', col)}, a.{col}) AS {col}" for col in PREPARATION_FIELDS),
     ]
     edited = " OR ".join(f"{c(alias, key)} IS NOT NULL" for alias, key in (
         ("n", "application_id"), ("so", "status_raw"), ("se", "application_id"),

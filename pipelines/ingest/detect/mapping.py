@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.domain import DONE_WORDS, NOT_A_YES, YES, folded
 from pipelines.errors import MappingError, listed
 from pipelines.ingest.headers import FIELDS, IGNORE, normalize_header, synonyms
 from pipelines.normalize.statuses import classify_status
 
-FLAG_VALUES = {"yes", "y", "no", "n", "1", "0", "true", "false", "x", "ja", "nein", "evet",
-               "hayir", "是", "否", "✓", "✔", "✗", "-", "n/a", "na", "none", "expired", "g",
-               "done", "scheduled", "complete", "completed"}
+# What a cell of a flag column (a stage, a checkbox) holds: yes, no, nothing, done, a date's
+# stand-in ('scheduled', 'expired') or an outcome letter ('G' for ghosted).
+FLAG_VALUES = YES | NOT_A_YES | folded(DONE_WORDS) | {"expired", "g", "scheduled"}
 _AGGREGATE = re.compile(r"(count|sum|average|avg|number|total|anzahl|summe) (of|von)\b|"
                         r"(count|sum|total|anzahl)\b")
 _NOT_STAGE_WORDS = re.compile(r"\b(count|due|item|number|total|id|link|url|score|name|rate|"

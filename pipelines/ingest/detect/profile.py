@@ -10,6 +10,7 @@ import duckdb
 from pipelines.ingest.detect.layouts import NAME_SEPARATOR
 from pipelines.ingest.detect.mapping import FLAG_VALUES, ColumnProfile
 from pipelines.normalize.statuses import classify_status
+from pipelines.textfold import fold
 
 SAMPLE = 400  # distinct values looked at per column
 SAMPLE_CELLS = 40_000  # at most, over all columns: a wide table samples fewer per column
@@ -71,7 +72,7 @@ class SampledProfile(ColumnProfile):
 
     @cached_property
     def _flag(self) -> list[bool]:
-        return [v.strip().lower() in FLAG_VALUES for v in self._values]
+        return [(fold(v) or v.strip()) in FLAG_VALUES for v in self._values]
 
     @cached_property
     def urls(self) -> float:
