@@ -19,9 +19,8 @@ from pathlib import Path
 import duckdb
 
 from dashboard import access
-from pipelines.errors import IngestError
+from pipelines.errors import Choice, IngestError, MappingError
 from pipelines.ingest.detect.layouts import LAYOUTS
-from pipelines.ingest.detect.mapping import parse_overrides
 from pipelines.ingest.importer import ingest_file, warm_imports
 from pipelines.ingest.read.files import MAX_FILE_MB
 from pipelines.ingest.report import format_report
@@ -38,6 +37,32 @@ BUSY_WAIT = 60.0
 
 def _say(line: str) -> None:
     print(f"silverlining: {line}…", file=sys.stderr, flush=True)
+
+
+def say_choice(choice: Choice) -> str:
+    """What to type to make a choice the library asks for (``pipelines.errors.Choice``)."""
+    if choice.what == "field":
+        others = "".join(f" (or ={other})" for other in choice.others)
+        return f"Name the column with --map 'Column={choice.field}'{others}."
+    if choice.what == "sheet":
+        return "Name the one that lists your applications with --sheet NAME."
+    return "Give --map the name of a column the file has."
+
+
+def refusal(error: IngestError) -> str:
+    """An error as the one line the CLI prints: what is wrong, then what to type."""
+    return f"silverlining: {error}" + (f" {say_choice(error.choice)}" if error.choice else "")
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """'Source column=field' pairs (from --map) → dict. Raises MappingError when malformed."""
+    result = {}
+    for pair in pairs:
+        column, sep, fld = pair.rpartition("=")
+        if not sep or not column.strip() or not fld.strip():
+            raise MappingError(f"--map {pair!r} is not of the form 'Column name=field'.")
+        result[column.strip()] = fld.strip()
+    return result
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,10 +130,10 @@ def _ingest(args: argparse.Namespace) -> int:
                 report = ingest_file(con, Path(name), sheet=args.sheet, overrides=overrides,
                                      layout=args.layout, dayfirst=_DATE_ORDERS[args.dates])
             except IngestError as exc:
-                print(f"silverlining: {exc}", file=sys.stderr)
+                print(refusal(exc), file=sys.stderr)
                 status = EXIT_BAD_INPUT
                 continue
-            print(format_report(report))
+            print(format_report(report, say_choice))
     return status
 
 
@@ -332,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "password":
             return _password(args)
     except IngestError as exc:
-        print(f"silverlining: {exc}", file=sys.stderr)
+        print(refusal(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("silverlining: interrupted; the file in progress was not imported.",

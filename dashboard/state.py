@@ -255,16 +255,19 @@ def remove_old_uploads() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _preview(db: str, path: str, name: str, overrides: tuple, layout: str | None):
+def _preview(db: str, path: str, name: str, overrides: tuple, layout: str | None,
+             sheet: str | None):
     with cursor(Path(db)) as cur:
         return ingest_file(cur, Path(path), overrides=dict(overrides), layout=layout,
-                           display_name=name, dry_run=True)
+                           sheet=sheet, display_name=name, dry_run=True)
 
 
-def preview(path: Path, name: str, overrides: dict[str, str], layout: str | None):
+def preview(path: Path, name: str, overrides: dict[str, str], layout: str | None,
+            sheet: str | None = None):
     """What importing ``path`` would do (a dry run), cached until the next write. Raises
     IngestError as ingest_file does."""
-    return _preview(str(db_path()), str(path), name, tuple(sorted(overrides.items())), layout)
+    return _preview(str(db_path()), str(path), name, tuple(sorted(overrides.items())), layout,
+                    sheet)
 
 
 def written() -> None:

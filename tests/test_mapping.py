@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.cli import parse_overrides
 from pipelines.errors import MappingError
-from pipelines.ingest.detect.mapping import parse_overrides, propose_mapping
+from pipelines.ingest.detect.mapping import propose_mapping
 from pipelines.ingest.detect.profile import profile_values
 from pipelines.ingest.headers import header_score, normalize_header
 

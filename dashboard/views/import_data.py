@@ -11,24 +11,36 @@ from dashboard import state
 from pipelines.domain import OUTCOMES, STAGES
 from pipelines.edits.corrections import place_status
 from pipelines.edits.imports import remove_import
-from pipelines.errors import IngestError
+from pipelines.errors import Choice, IngestError
 from pipelines.ingest.detect.layouts import LAYOUTS
-from pipelines.ingest.headers import FIELDS, IGNORE
+from pipelines.ingest.headers import IGNORE, MAP_TARGETS
 from pipelines.ingest.importer import ImportReport, ingest_file
 from pipelines.ingest.read.files import MAX_FILE_MB
 from pipelines.ingest.report import format_report
 
 TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
-CHOICES = ["", IGNORE, *FIELDS] + [f"stage:{s}" for s in STAGES] + [
-    f"outcome:{o}" for o in OUTCOMES if o not in ("active", "offer")]
+CHOICES = ["", *MAP_TARGETS]
 
 
-def _mapping_editor(report: ImportReport, key: str) -> dict[str, str]:
-    """The detected mapping as an editable table; returns the user's overrides."""
-    frame = pd.DataFrame({"Column": report.columns,
-                          "Maps to": [report.mapping.get(c, "") for c in report.columns],
-                          "First value": [next((r[i] for r in report.sample if i < len(r) and r[i]),
-                                               "") for i in range(len(report.columns))]})
+def say_choice(choice: Choice) -> str:
+    """What to choose on this page to make a choice the library asks for."""
+    if choice.what == "field":
+        names = " or ".join(f"“{f}”" for f in (choice.field, *choice.others))
+        return (f"In the mapping table below, choose {names} under *Maps to* for the column "
+                "that holds it.")
+    if choice.what == "sheet":
+        return "Choose the sheet that lists your applications below."
+    return "Choose one of the file's columns in the mapping table below."
+
+
+def _mapping_editor(columns: list[str], mapping: dict[str, str], sample: list[list],
+                    key: str) -> dict[str, str]:
+    """The mapping as an editable table (column, what it maps to, its first value); returns
+    the columns whose choice the user changed."""
+    frame = pd.DataFrame({"Column": columns,
+                          "Maps to": [mapping.get(c, "") for c in columns],
+                          "First value": [next((r[i] for r in sample if i < len(r) and r[i]),
+                                               "") for i in range(len(columns))]})
     frame["Maps to"] = frame["Maps to"].where(frame["Maps to"].isin(CHOICES), "")
     edited = st.data_editor(frame, key=f"map_{key}", hide_index=True, width="stretch",
                             disabled=["Column", "First value"],
@@ -36,7 +48,21 @@ def _mapping_editor(report: ImportReport, key: str) -> dict[str, str]:
                                 "Maps to", options=CHOICES,
                                 help="The field this column feeds; empty = not used")})
     return {row["Column"]: (row["Maps to"] or IGNORE) for _, row in edited.iterrows()
-            if row["Maps to"] != report.mapping.get(row["Column"], "")}
+            if row["Maps to"] != mapping.get(row["Column"], "")}
+
+
+def _remap(key: str, overrides: dict[str, str], changed: dict[str, str]) -> None:
+    """A new choice in a mapping editor: preview again with it."""
+    if changed:
+        st.session_state[f"overrides_{key}"] = {**overrides, **changed}
+        st.rerun()
+
+
+def _sheet_picker(sheets: list[str], key: str, chosen: str | None) -> None:
+    """A choice of sheet, when a workbook has several."""
+    if len(sheets) > 1:
+        st.selectbox("Sheet", [None, *sheets], key=f"sheet_{key}",
+                     format_func=lambda v: v or f"detected ({chosen or 'none found'})")
 
 
 def _unexpected(name: str, error: Exception) -> None:
@@ -45,6 +71,18 @@ def _unexpected(name: str, error: Exception) -> None:
              "it was. Please report this with the details below.", icon="🚫")
     with st.expander("Details"):
         st.code(f"{type(error).__name__}: {error}", language=None)
+
+
+def _refused(error: IngestError, key: str, overrides: dict[str, str]) -> None:
+    """A file that cannot be imported as it is: what is wrong, and where the choice that
+    fixes it can be made, here on the page."""
+    choice = error.choice
+    st.error(f"This file cannot be imported: {error}"
+             + (f" {say_choice(choice)}" if choice else ""), icon="🚫")
+    if choice and choice.what == "sheet":
+        _sheet_picker(list(choice.options), key, None)
+    elif choice and choice.options:
+        _remap(key, overrides, _mapping_editor(list(choice.options), overrides, [], key))
 
 
 def _show_report(report: ImportReport) -> None:
@@ -56,7 +94,7 @@ def _show_report(report: ImportReport) -> None:
                f"({report.applications_new:,} new, {report.applications_updated:,} updated).",
                icon="✅")
     with st.expander("Import report", expanded=bool(report.unknown_statuses or report.skipped)):
-        st.code(format_report(report), language=None)
+        st.code(format_report(report, say_choice), language=None)
 
 
 def _one_file(upload, index: int) -> None:
@@ -65,10 +103,11 @@ def _one_file(upload, index: int) -> None:
     st.markdown(f"#### {upload.name}")
     overrides = st.session_state.get(f"overrides_{key}", {})
     layout = st.session_state.get(f"layout_{key}") or None
+    sheet = st.session_state.get(f"sheet_{key}") or None
     try:
-        preview = state.preview(path, upload.name, overrides, layout)
+        preview = state.preview(path, upload.name, overrides, layout, sheet)
     except IngestError as error:
-        st.error(f"This file cannot be imported: {error}", icon="🚫")
+        _refused(error, key, overrides)
         return
     except Exception as error:  # a bug, not bad input: say so, keep the data as it was
         _unexpected(upload.name, error)
@@ -80,20 +119,25 @@ def _one_file(upload, index: int) -> None:
                                                    if preview.date_order else ""))
     for warning in preview.warnings:
         st.warning(warning, icon="⚠️")
-    st.selectbox("Layout", ["", *LAYOUTS], key=f"layout_{key}",
-                 format_func=lambda v: v or f"detected ({preview.layout})")
-    changed = _mapping_editor(preview, key)
-    if changed:  # a new choice in the editor: preview again with it
-        st.session_state[f"overrides_{key}"] = {**overrides, **changed}
-        st.rerun()
+    for choice in preview.asks:
+        st.info(say_choice(choice), icon="👉")
+    left, right = st.columns(2)
+    with left:
+        st.selectbox("Layout", ["", *LAYOUTS], key=f"layout_{key}",
+                     format_func=lambda v: v or f"detected ({preview.layout})")
+    with right:
+        _sheet_picker(preview.sheets, key, preview.sheet)
+    _remap(key, overrides, _mapping_editor(preview.columns, preview.mapping, preview.sample,
+                                           key))
     st.dataframe(pd.DataFrame(preview.preview), hide_index=True, width="stretch")
     st.caption("The first applications as they will be stored.")
     if st.button(f"Import {upload.name}", type="primary", key=f"import_{key}"):
         try:
             report = state.write(lambda cur: ingest_file(
-                cur, path, overrides=overrides, layout=layout, display_name=upload.name))
+                cur, path, overrides=overrides, layout=layout, sheet=sheet,
+                display_name=upload.name))
         except IngestError as error:
-            st.error(f"This file cannot be imported: {error}", icon="🚫")
+            _refused(error, key, overrides)
             return
         except Exception as error:
             _unexpected(upload.name, error)

@@ -9,6 +9,7 @@ import io
 from functools import lru_cache
 from importlib import resources
 
+from pipelines.domain import OUTCOMES, STAGES
 from pipelines.normalize.statuses import classify_status
 from pipelines.textfold import fold
 
@@ -19,6 +20,10 @@ FIELDS = ("company", "job_title", "applied_on", "created_on", "status", "status_
           "insiders_contacted", "questions_prepared", "feedback_asked",
           "job_url", "source_ref", "from_stage", "to_stage", "salary_max", "salary_currency")
 IGNORE = "ignore"
+# What a column can be mapped onto: a field, nothing, a stage column (the stage reached when
+# it is filled) or an outcome column (the outcome when it is filled).
+MAP_TARGETS = (IGNORE, *FIELDS, *(f"stage:{s}" for s in STAGES),
+               *(f"outcome:{o}" for o in OUTCOMES if o != "active"))
 
 
 def normalize_header(name: object) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.errors import IngestError, MappingError, NoApplications, listed
+from pipelines.errors import Choice, IngestError, MappingError, NoApplications, listed
 from pipelines.ingest.detect.layouts import LAYOUTS, LINKEDIN_OWN, detect_layout, transition_columns
 from pipelines.ingest.detect.mapping import propose_mapping
 from pipelines.ingest.detect.profile import distinct_values, profile_columns
@@ -78,10 +78,12 @@ class ImportReport:
     already_imported: bool = False
     date_order: str = ""          # e.g. 'day first (proved by the dates)'; '' without dates
     warnings: list[str] = field(default_factory=list)
+    asks: list[Choice] = field(default_factory=list)   # what the user may choose to do better
     sample: list[list] = field(default_factory=list)   # first rows as read, for a preview
     preview: list[dict] = field(default_factory=list)  # first applications, with dry_run
     encoding: str | None = None
     delimiter: str | None = None
+    sheets: list[str] = field(default_factory=list)  # a workbook's sheets, to choose among
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -170,7 +172,7 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
                           header_row=raw.header_row, columns=raw.columns,
                           mapping=mapping.as_dict(), unmapped_columns=mapping.unmapped,
                           rows_read=raw.rows_read, encoding=raw.encoding,
-                          delimiter=raw.delimiter)
+                          delimiter=raw.delimiter, sheets=list(raw.sheets))
     if raw.rows_cut:
         report.warnings.append(
             f"{raw.rows_cut:,} row{'s' if raw.rows_cut > 1 else ''} held a cell longer than "
@@ -195,7 +197,8 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
                              f"({found.date_order_reason})")
     if "status" not in mapping.fields and chosen == "status_column":
         report.warnings.append("no status column was found, so every application counts as "
-                               "active; name yours with --map 'Column=status'.")
+                               "active.")
+        report.asks.append(Choice("field", "status", options=tuple(raw.columns)))
     report.skipped = {**raw.skipped, **found.skipped}
     report.rows_skipped = sum(v for k, v in report.skipped.items())
     report.unknown_statuses = found.unknown_statuses
@@ -207,7 +210,8 @@ def _ingest_read(con, path: Path, name: str, sheet, overrides, layout, dayfirst,
         report.warnings.append(f"{label} not understood, left empty (set it on the Scope fit "
                                f"page): {shown}{more}")
     if found.applications == 0:
-        raise NoApplications(_nothing_found(report), hint=_nothing_hint(report))
+        hint, choice = _nothing_hint(report)
+        raise NoApplications(_nothing_found(report), hint=hint, choice=choice)
     if dry_run:
         report.already_imported = bool(previous)
         report.applications_loaded = found.applications
@@ -255,8 +259,8 @@ def _require_identity(columns: list[str], mapping, layout: str) -> None:
         return
     raise MappingError(
         "no column says which company or job each row is about.",
-        hint="Name one with --map 'Column=company' (or =job_title). The columns are: " +
-             listed(columns) + ".")
+        hint=f"The columns are: {listed(columns)}.",
+        choice=Choice("field", "company", others=("job_title",), options=tuple(columns)))
 
 
 _DAY_FIRST_WORDS = {"firma", "empresa", "entreprise", "poste", "cargo", "vaga", "datum", "fecha",
@@ -297,7 +301,8 @@ def _require_progress(columns: list[str], mapping, layout: str, filled: list[str
     raise NoApplications(
         "no column says whether or when each row was applied for (no status, no date "
         "applied, no stage columns); this looks like a list of companies, not applications.",
-        hint="If it is your tracker, name the status column with --map 'Column=status'.")
+        hint="If it is your tracker, say which column holds the status.",
+        choice=Choice("field", "status", others=("applied_on",), options=tuple(columns)))
 
 
 def _nothing_found(report: ImportReport) -> str:
@@ -307,8 +312,10 @@ def _nothing_found(report: ImportReport) -> str:
     return f"none of the {report.rows_read} rows is an application ({reasons})."
 
 
-def _nothing_hint(report: ImportReport) -> str:
+def _nothing_hint(report: ImportReport) -> tuple[str, Choice | None]:
     if "no sign it was applied for (no date applied or status)" in report.skipped:
-        return ("If these rows are applications, add a Date Applied or Status column, or map "
-                "one with --map 'Column=status'.")
-    return "Check that this is the sheet or file that lists your applications."
+        return ("If these rows are applications, add a Date Applied or Status column to the "
+                "tracker, or say which column holds one.",
+                Choice("field", "status", others=("applied_on",),
+                       options=tuple(report.columns)))
+    return "Check that this is the sheet or file that lists your applications.", None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pipelines.errors import listed
+from collections.abc import Callable
+
+from pipelines.errors import Choice, listed
 from pipelines.ingest.importer import ImportReport
 
 _LAYOUT_WORDS = {
@@ -14,8 +16,10 @@ _LAYOUT_WORDS = {
 }
 
 
-def format_report(report: ImportReport) -> str:
-    """Plain-text import report: counts first, then what was left out and why."""
+def format_report(report: ImportReport, say: Callable[[Choice], str] | None = None) -> str:
+    """Plain-text import report: counts first, then what was left out and why. ``say`` puts
+    what the user may choose to do (``report.asks``) in the words of the screen showing it;
+    without it those are left out."""
     where = report.source_file + (f" · sheet {report.sheet!r}" if report.sheet else "")
     if report.already_imported:
         return (f"{where}: already imported with the same columns (import "
@@ -37,6 +41,7 @@ def format_report(report: ImportReport) -> str:
     if report.date_order:
         lines.append(f"  dates read {report.date_order}")
     lines += [f"  note: {warning}" for warning in report.warnings]
+    lines += [f"  note: {say(choice)}" for choice in report.asks if say]
     if report.unknown_statuses:
         total = sum(report.unknown_statuses.values())
         shown = ", ".join(f"{s!r} ×{n}" for s, n in list(report.unknown_statuses.items())[:10])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 
 from pipelines.domain import NO_WORDS, NOT_A_YES_WORDS, STAGE_RANK, sql_says
-from pipelines.errors import MappingError
+from pipelines.errors import Choice, MappingError
 from pipelines.ingest.detect.layouts import LAYOUTS, NAME_SEPARATOR, transition_columns
 from pipelines.ingest.detect.mapping import SECOND_STATUS, Mapping
 from pipelines.ingest.headers import normalize_header
@@ -206,7 +206,7 @@ def _stage_transitions(con, columns: list[str], mapping: Mapping) -> Staged:
     company = mapping.fields.get("company")
     if not company:
         raise MappingError("the transition list has no company column.",
-                           hint="Name it with --map 'Column=company'.")
+                           choice=Choice("field", "company", options=tuple(columns)))
     exprs = {fld: f"any_value({e})" for fld, e in _field_exprs(columns, mapping).items()}
     exprs["status_raw"] = (f"string_agg(coalesce({cell_text(source_col)}, '') || ' -> ' || "
                            f"coalesce({cell_text(target_col)}, ''), ' -> ' "

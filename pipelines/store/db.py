@@ -1,7 +1,7 @@
 """The only place database connections are opened.
 
-The database file defaults to the user's data directory; ``--db`` or the
-``SILVERLINING_DB`` environment variable choose another.
+The database file defaults to the user's data directory; the caller (the command line, the
+dashboard) or the ``SILVERLINING_DB`` environment variable choose another.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines.domain import DONE_WORDS, NOT_A_YES, YES, folded
-from pipelines.errors import MappingError, listed
-from pipelines.ingest.headers import FIELDS, IGNORE, normalize_header, synonyms
+from pipelines.errors import Choice, MappingError, listed
+from pipelines.ingest.headers import FIELDS, IGNORE, MAP_TARGETS, normalize_header, synonyms
 from pipelines.normalize.statuses import classify_status
 
 # What a cell of a flag column (a stage, a checkbox) holds: yes, no, nothing, done, a date's
@@ -203,12 +203,11 @@ def _check_overrides(columns: list[str], overrides: dict[str, str]) -> dict[str,
     for column, fld in overrides.items():
         real = column if column in columns else by_fold.get(normalize_header(column))
         if real is None:
-            raise MappingError(f"--map names a column {column!r} that the file does not have.",
-                               hint=f"The columns are: {listed(columns)}.")
-        if fld not in FIELDS and fld != IGNORE and not re.fullmatch(
-                r"(stage:(applied|screen|interview|final|offer)|"
-                r"outcome:(rejected|no_response|withdrawn|offer))", fld):
-            raise MappingError(f"--map gives an unknown field {fld!r} for {column!r}.",
+            raise MappingError(f"the mapping names a column {column!r} that the file does "
+                               "not have.", hint=f"The columns are: {listed(columns)}.",
+                               choice=Choice("column", column=column, options=tuple(columns)))
+        if fld not in MAP_TARGETS:
+            raise MappingError(f"unknown field {fld!r} for the column {column!r}.",
                                hint="Fields: " + ", ".join(FIELDS) + ", ignore, stage:<stage>, "
                                     "outcome:<outcome>.")
         checked[real] = fld
@@ -235,13 +234,3 @@ def _apply_overrides(mapping: Mapping, overrides: dict[str, str]) -> None:
         else:
             mapping.fields[fld] = column
 
-
-def parse_overrides(pairs: list[str]) -> dict[str, str]:
-    """'Source column=field' pairs (from --map) → dict. Raises MappingError when malformed."""
-    result = {}
-    for pair in pairs:
-        column, sep, fld = pair.rpartition("=")
-        if not sep or not column.strip() or not fld.strip():
-            raise MappingError(f"--map {pair!r} is not of the form 'Column name=field'.")
-        result[column.strip()] = fld.strip()
-    return result

@@ -73,7 +73,8 @@ def read_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
         raise UnreadableFile(f"this is not a valid {path.suffix} workbook (it may be damaged).",
                              file=name, hint=RESAVE)
     if sheet:
-        raise UnreadableFile("--sheet applies to workbooks, but this is a text file.", file=name)
+        raise UnreadableFile("a sheet was named, but this is a text file: only workbooks have "
+                             "sheets.", file=name)
     _refuse_known_formats(path)
     return _read_text(con, path)
 

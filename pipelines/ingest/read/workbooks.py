@@ -15,7 +15,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from pipelines.errors import NoApplications, UnreadableFile, listed
+from pipelines.errors import Choice, NoApplications, UnreadableFile, listed
 from pipelines.ingest.headers import header_score
 from pipelines.ingest.read.rawtable import (
     HEADER_SEARCH_ROWS,
@@ -150,7 +150,8 @@ def load_best_sheet(con, file: str, names: list[str], values_of: Callable[[str],
     if sheet is not None:
         if sheet not in names:
             raise UnreadableFile(f"there is no {kind} named {sheet!r}.", file=file,
-                                 hint=f"The {kind}s are: {listed(names)}.")
+                                 hint=f"The {kind}s are: {listed(names)}.",
+                                 choice=Choice("sheet", options=tuple(names)))
         candidates = [sheet]
     else:
         candidates = names
@@ -165,8 +166,8 @@ def load_best_sheet(con, file: str, names: list[str], values_of: Callable[[str],
     score, name, values, header = best
     if header is None or score <= 0:
         raise NoApplications(f"no {kind} holds a table of applications.", file=file,
-                             hint=f"The {kind}s are: {listed(names)}; name one with --sheet if "
-                                  "it holds your applications.")
+                             hint=f"The {kind}s are: {listed(names)}.",
+                             choice=Choice("sheet", options=tuple(names)))
     return load_columns(con, _columns(values, header), header, sheet=name, sheets=names)
 
 
